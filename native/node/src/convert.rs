@@ -1,0 +1,210 @@
+//! Conversions between JS values and core types, and the mapping of core errors to JS errors.
+//!
+//! Every JS error thrown by this package carries a stable `code`: the core's codes
+//! (`INVALID_INPUT`, `OVERFLOW`, `INSUFFICIENT_LIQUIDITY`, `SLIPPAGE_EXCEEDED`, `PRICE_LIMIT`,
+//! `NO_CONVERGENCE`) and `INTERNAL_PANIC` for a Rust panic, which is caught here so it can never
+//! abort the Node process.
+
+use fluxion_core::{Error as CoreError, U256};
+use napi::bindgen_prelude::{FromNapiValue, ToNapiValue, TypeName, ValidateNapiValue, ValueType};
+use napi::sys;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The stable code of a JS error raised by this package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code(pub &'static str);
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+/// What every exported function returns: a value or a JS error with a stable code.
+/// (Named `Result` because napi-derive recognises fallible returns by that name.)
+pub type Result<T> = napi::Result<T, Code>;
+
+/// A JS error with `code` and message.
+pub fn js_error(code: &'static str, message: impl Into<String>) -> napi::Error<Code> {
+    napi::Error::new(Code(code), message.into())
+}
+
+/// A core error as a JS error with the same code.
+pub fn from_core(err: CoreError) -> napi::Error<Code> {
+    js_error(err.code(), err.to_string())
+}
+
+/// Shorthand for an `INVALID_INPUT` JS error.
+pub fn invalid(message: impl Into<String>) -> napi::Error<Code> {
+    js_error("INVALID_INPUT", message)
+}
+
+/// Runs a core computation, mapping its error and turning a panic into `INTERNAL_PANIC`.
+pub fn guard<T>(compute: impl FnOnce() -> fluxion_core::Result<T>) -> Result<T> {
+    guard_js(|| compute().map_err(from_core))
+}
+
+/// Like [`guard`] for bodies that already produce JS errors.
+pub fn guard_js<T>(compute: impl FnOnce() -> Result<T>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(compute)) {
+        Ok(result) => result,
+        Err(payload) => {
+            let detail = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(js_error("INTERNAL_PANIC", format!("internal error (Rust panic): {detail}")))
+        }
+    }
+}
+
+/// Throws a coded error from inside a value conversion, where napi only lets us return a `Status`.
+unsafe fn throw_invalid(env: sys::napi_env, message: &str) -> napi::Error {
+    unsafe { napi::JsError::from(invalid(message)).throw_into(env) };
+    napi::Error::new(napi::Status::PendingException, message.to_string())
+}
+
+/// Reads a JS bigint as its sign and little-endian 64-bit words, or throws `INVALID_INPUT`.
+unsafe fn read_bigint(env: sys::napi_env, value: sys::napi_value, what: &str) -> napi::Result<(bool, Vec<u64>)> {
+    let mut kind = 0;
+    unsafe { sys::napi_typeof(env, value, &mut kind) };
+    if kind != sys::ValueType::napi_bigint {
+        return Err(unsafe { throw_invalid(env, &format!("expected {what} as a bigint")) });
+    }
+    let mut count = 0usize;
+    unsafe { sys::napi_get_value_bigint_words(env, value, std::ptr::null_mut(), &mut count, std::ptr::null_mut()) };
+    let mut words = vec![0u64; count];
+    let mut sign = 0;
+    unsafe { sys::napi_get_value_bigint_words(env, value, &mut sign, &mut count, words.as_mut_ptr()) };
+    while words.last() == Some(&0) {
+        words.pop();
+    }
+    Ok((sign == 1 && !words.is_empty(), words))
+}
+
+/// Writes a bigint from a sign and little-endian words.
+unsafe fn write_bigint(env: sys::napi_env, negative: bool, words: &[u64]) -> napi::Result<sys::napi_value> {
+    let mut out = std::ptr::null_mut();
+    let status = unsafe { sys::napi_create_bigint_words(env, negative as i32, words.len(), words.as_ptr(), &mut out) };
+    if status != sys::Status::napi_ok {
+        return Err(napi::Error::new(napi::Status::GenericFailure, "could not create a bigint"));
+    }
+    Ok(out)
+}
+
+/// A non-negative integer below 2^256, passed as a JS bigint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Uint256(pub U256);
+
+impl TypeName for Uint256 {
+    fn type_name() -> &'static str {
+        "bigint"
+    }
+    fn value_type() -> ValueType {
+        ValueType::BigInt
+    }
+}
+
+impl ValidateNapiValue for Uint256 {}
+
+impl FromNapiValue for Uint256 {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        let (negative, words) = unsafe { read_bigint(env, value, "an unsigned integer") }?;
+        if negative {
+            return Err(unsafe { throw_invalid(env, "expected a non-negative bigint") });
+        }
+        if words.len() > 4 {
+            return Err(unsafe { throw_invalid(env, "bigint exceeds 2^256 - 1") });
+        }
+        let mut limbs = [0u64; 4];
+        limbs[..words.len()].copy_from_slice(&words);
+        Ok(Uint256(U256::from_limbs(limbs)))
+    }
+}
+
+impl ToNapiValue for Uint256 {
+    unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> napi::Result<sys::napi_value> {
+        let limbs = value.0.as_limbs();
+        let len = limbs.iter().rposition(|w| *w != 0).map_or(0, |i| i + 1);
+        unsafe { write_bigint(env, false, &limbs[..len]) }
+    }
+}
+
+impl From<U256> for Uint256 {
+    fn from(v: U256) -> Self {
+        Uint256(v)
+    }
+}
+
+/// A signed integer whose magnitude is below 2^256, as a JS bigint (results such as price impact).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Int256 {
+    pub negative: bool,
+    pub magnitude: U256,
+}
+
+impl TypeName for Int256 {
+    fn type_name() -> &'static str {
+        "bigint"
+    }
+    fn value_type() -> ValueType {
+        ValueType::BigInt
+    }
+}
+
+impl ValidateNapiValue for Int256 {}
+
+impl FromNapiValue for Int256 {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        let (negative, words) = unsafe { read_bigint(env, value, "an integer") }?;
+        if words.len() > 4 {
+            return Err(unsafe { throw_invalid(env, "bigint magnitude exceeds 2^256 - 1") });
+        }
+        let mut limbs = [0u64; 4];
+        limbs[..words.len()].copy_from_slice(&words);
+        Ok(Int256 { negative, magnitude: U256::from_limbs(limbs) })
+    }
+}
+
+impl ToNapiValue for Int256 {
+    unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> napi::Result<sys::napi_value> {
+        let limbs = value.magnitude.as_limbs();
+        let len = limbs.iter().rposition(|w| *w != 0).map_or(0, |i| i + 1);
+        unsafe { write_bigint(env, value.negative && len > 0, &limbs[..len]) }
+    }
+}
+
+/// Reads a `u128` packed as two little-endian words at `index` of a limb array.
+#[inline]
+pub fn read_u128(limbs: &[u64], index: usize) -> u128 {
+    (limbs[2 * index] as u128) | ((limbs[2 * index + 1] as u128) << 64)
+}
+
+/// Writes a `u128` as two little-endian words at `index` of a limb array.
+#[inline]
+pub fn write_u128(limbs: &mut [u64], index: usize, value: u128) {
+    limbs[2 * index] = value as u64;
+    limbs[2 * index + 1] = (value >> 64) as u64;
+}
+
+/// Checks that a packed-u128 limb array holds whole pairs and returns how many values it holds.
+pub fn u128_count(limbs: &[u64], what: &str) -> Result<usize> {
+    if limbs.len() % 2 != 0 {
+        return Err(invalid(format!("{what} must hold two 64-bit words per value (little-endian u128)")));
+    }
+    Ok(limbs.len() / 2)
+}
+
+/// Narrows a U256 result to u128 for a packed output array.
+pub fn narrow_u128(v: U256, what: &str) -> Result<u128> {
+    u128::try_from(v).map_err(|_| js_error("OVERFLOW", format!("{what} exceeds 2^128 - 1")))
+}
+
+/// Parses a fee or small count passed as a JS number, which must be a non-negative safe integer.
+pub fn small_uint(value: f64, max: u32, what: &str) -> Result<u32> {
+    if !(value.is_finite() && value.fract() == 0.0 && value >= 0.0 && value <= max as f64) {
+        return Err(invalid(format!("{what} must be an integer in [0, {max}], got {value}")));
+    }
+    Ok(value as u32)
+}

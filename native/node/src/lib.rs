@@ -1,0 +1,4 @@
+//! napi-rs binding of `fluxion-core`: `#[napi]` items and conversions only, no maths.
+
+mod convert;
+mod v2;
