@@ -81,9 +81,12 @@ pub fn sqrt(x: U256) -> U256 {
     x.root(2)
 }
 
+/// (All three `DODOMath` functions reject `k > 1e18` with `INVALID_INPUT`: no DODO pool allows it.)
+///
 /// `DODOMath._GeneralIntegrate`: the amount of the other token for moving `V` from `v1` to `v2`
 /// around target `v0` at price `i`: `i·(v1 − v2)·(1 − k + k·v0²/(v1·v2))`, rounded down.
 pub fn general_integrate(v0: U256, v1: U256, v2: U256, i: U256, k: U256) -> Result<U256> {
+    check_k(k)?;
     if v0.is_zero() {
         return Err(Error::InsufficientLiquidity("PMM target is zero (TARGET_IS_ZERO)"));
     }
@@ -99,6 +102,7 @@ pub fn general_integrate(v0: U256, v1: U256, v2: U256, i: U256, k: U256) -> Resu
 /// `DODOMath._SolveQuadraticFunctionForTarget`: the target `V0` such that integrating from `v1`
 /// to `V0` pays `delta` at price `i`: `v1·(1 + (√(1 + 4k·i·delta/v1) − 1)/2k)`, rounded down.
 pub fn solve_quadratic_for_target(v1: U256, delta: U256, i: U256, k: U256) -> Result<U256> {
+    check_k(k)?;
     if k.is_zero() {
         return add(v1, mul_floor(i, delta)?);
     }
@@ -123,6 +127,7 @@ pub fn solve_quadratic_for_target(v1: U256, delta: U256, i: U256, k: U256) -> Re
 /// other token is sold into a curve at `v1` with target `v0`, price `i` and slippage `k`.
 /// Closed forms for `k = 0` (fixed price, capped at `v1`) and `k = 1` (constant product).
 pub fn solve_quadratic_for_trade(v0: U256, v1: U256, delta: U256, i: U256, k: U256) -> Result<U256> {
+    check_k(k)?;
     if v0.is_zero() {
         return Err(Error::InsufficientLiquidity("PMM target is zero (TARGET_IS_ZERO)"));
     }
@@ -331,6 +336,13 @@ pub struct OraclePool {
     pub mt_fee_rate: U256,
 }
 
+fn check_k(k: U256) -> Result<()> {
+    if k > ONE {
+        return Err(Error::invalid(format!("k must be at most 1e18, got {k}")));
+    }
+    Ok(())
+}
+
 fn check_price(i: U256) -> Result<()> {
     if i.is_zero() || i > MAX_PRICE {
         return Err(Error::invalid(format!("oracle price i must be in (0, 1e36], got {i}")));
@@ -374,9 +386,7 @@ impl OraclePool {
         mt_fee_rate: U256,
     ) -> Result<Self> {
         check_price(i)?;
-        if k > ONE {
-            return Err(Error::invalid(format!("k must be at most 1e18, got {k}")));
-        }
+        check_k(k)?;
         if lp_fee_rate.checked_add(mt_fee_rate).is_none_or(|sum| sum >= ONE) {
             return Err(Error::invalid("lpFeeRate + mtFeeRate must be below 1e18"));
         }
@@ -425,18 +435,25 @@ impl OraclePool {
 
     /// `querySellBase`: quote received for selling `pay_base` of base. The pool is unchanged.
     pub fn quote_sell_base(&self, pay_base: U256) -> Result<PmmQuote> {
-        check_amount(pay_base)?;
-        let state = self.state()?;
-        let (gross, new_r) = state.sell_base_token(pay_base)?;
-        self.take_fees(gross, new_r, state.b0)
+        self.quote_at(&self.state()?, pay_base, true)
     }
 
     /// `querySellQuote`: base received for selling `pay_quote` of quote. The pool is unchanged.
     pub fn quote_sell_quote(&self, pay_quote: U256) -> Result<PmmQuote> {
-        check_amount(pay_quote)?;
-        let state = self.state()?;
-        let (gross, new_r) = state.sell_quote_token(pay_quote)?;
-        self.take_fees(gross, new_r, state.q0)
+        self.quote_at(&self.state()?, pay_quote, false)
+    }
+
+    /// A quote against an already adjusted `state` (from [`state`](Self::state)), so that many
+    /// quotes on one pool derive the targets once. `sell_base` picks the direction.
+    pub fn quote_at(&self, state: &PmmState, amount: U256, sell_base: bool) -> Result<PmmQuote> {
+        check_amount(amount)?;
+        if sell_base {
+            let (gross, new_r) = state.sell_base_token(amount)?;
+            self.take_fees(gross, new_r, state.b0)
+        } else {
+            let (gross, new_r) = state.sell_quote_token(amount)?;
+            self.take_fees(gross, new_r, state.q0)
+        }
     }
 
     /// `DPPTrader.sellBase`: sells `pay_base`, fails with `SlippageExceeded` below `min_out`
