@@ -166,7 +166,9 @@ pub fn solve_quadratic_for_trade(v0: U256, v1: U256, delta: U256, i: U256, k: U2
     let numerator = if b_positive {
         let n = sub(square_root, b_abs)?;
         if n.is_zero() {
-            return Err(Error::Overflow("PMM quadratic numerator is zero (DODOMath: should not be zero)"));
+            // The reference reverts here: the sale is so large against the target that the
+            // root loses all precision (the output would be nearly the whole reserve).
+            return Err(Error::InsufficientLiquidity("PMM trade too large for the curve (DODOMath: should not be zero)"));
         }
         n
     } else {
