@@ -213,6 +213,13 @@ export declare function minOutForSlippage(expectedOut: Uint256, slippageBps: num
  */
 export declare function pmmGeneralIntegrate(v0: Uint256, v1: Uint256, v2: Uint256, i: Uint256, k: Uint256): Uint256
 
+/**
+ * Stateless `querySellBase` / `querySellQuote` of a DPP given its stored state (reserves, stored
+ * targets, R as 0/1/2, fee rates): the amount the trader receives after fees. `sellBase` picks the
+ * direction. For repeated quotes on one pool, `OraclePool` avoids re-validating the state.
+ */
+export declare function pmmQuerySell(i: Uint256, k: Uint256, baseReserve: Uint256, quoteReserve: Uint256, baseTarget: Uint256, quoteTarget: Uint256, rState: number, lpFeeRate: Uint256, mtFeeRate: Uint256, amount: Uint256, sellBase: boolean): Uint256
+
 /** A PMM quote: what the trader gets, the fees, and the state the trade leads to. */
 export interface PmmQuote {
   /** Paid to the trader, after both fees. */

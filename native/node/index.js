@@ -847,6 +847,7 @@ module.exports.lbFeeAmountFrom = nativeBinding.lbFeeAmountFrom
 module.exports.maxInForSlippage = nativeBinding.maxInForSlippage
 module.exports.minOutForSlippage = nativeBinding.minOutForSlippage
 module.exports.pmmGeneralIntegrate = nativeBinding.pmmGeneralIntegrate
+module.exports.pmmQuerySell = nativeBinding.pmmQuerySell
 module.exports.pmmSolveQuadraticForTarget = nativeBinding.pmmSolveQuadraticForTarget
 module.exports.pmmSolveQuadraticForTrade = nativeBinding.pmmSolveQuadraticForTrade
 module.exports.priceImpact = nativeBinding.priceImpact

@@ -27,6 +27,33 @@ pub fn pmm_solve_quadratic_for_target(v1: Uint256, delta: Uint256, i: Uint256, k
     guard(|| pmm::solve_quadratic_for_target(v1.0, delta.0, i.0, k.0).map(Uint256))
 }
 
+/// Stateless `querySellBase` / `querySellQuote` of a DPP given its stored state (reserves, stored
+/// targets, R as 0/1/2, fee rates): the amount the trader receives after fees. `sellBase` picks the
+/// direction. For repeated quotes on one pool, `OraclePool` avoids re-validating the state.
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn pmm_query_sell(
+    i: Uint256,
+    k: Uint256,
+    base_reserve: Uint256,
+    quote_reserve: Uint256,
+    base_target: Uint256,
+    quote_target: Uint256,
+    r_state: f64,
+    lp_fee_rate: Uint256,
+    mt_fee_rate: Uint256,
+    amount: Uint256,
+    sell_base: bool,
+) -> Result<Uint256> {
+    let r_code = small_uint(r_state, 2, "rState")?;
+    guard(|| {
+        let r = pmm::RState::from_code(r_code)?;
+        let pool = pmm::OraclePool::from_state(i.0, k.0, base_reserve.0, quote_reserve.0, base_target.0, quote_target.0, r, lp_fee_rate.0, mt_fee_rate.0)?;
+        let quote = if sell_base { pool.quote_sell_base(amount.0)? } else { pool.quote_sell_quote(amount.0)? };
+        Ok(Uint256(quote.receive))
+    })
+}
+
 /// A PMM quote: what the trader gets, the fees, and the state the trade leads to.
 #[napi(object)]
 pub struct PmmQuote {
