@@ -129,6 +129,12 @@ export declare class OraclePool {
   /** `querySellQuote` in full; the pool is unchanged. */
   quoteSellQuoteDetailed(payQuote: Uint256): PmmQuote
   /**
+   * Price impact of selling `amount` (base if `sellBase`, else quote), after fees, as a signed
+   * 1e18 fraction rounded toward −∞: against the mid price before the trade, or against the
+   * oracle price with `againstOracle`. The pool is unchanged.
+   */
+  quotePriceImpact(amount: Uint256, sellBase: boolean, againstOracle: boolean): Int256
+  /**
    * Quotes many inputs (packed little-endian u128) in one call, selling base (`sellBase`) or
    * quote; the targets are derived once. Fails as a whole, naming the first bad index.
    */

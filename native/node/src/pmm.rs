@@ -1,6 +1,6 @@
 //! Bindings for the oracle-anchored PMM (DODO V2 `PMMPricing` / `DODOMath`, DPP bookkeeping).
 
-use crate::convert::{from_core, guard, guard_js, js_error, narrow_u128, read_u128, small_uint, u128_count, write_u128, Result, Uint256};
+use crate::convert::{from_core, guard, guard_js, js_error, Int256, narrow_u128, read_u128, small_uint, u128_count, write_u128, Result, Uint256};
 use fluxion_core::amm::pmm;
 use fluxion_core::U256;
 use napi::bindgen_prelude::BigUint64Array;
@@ -244,6 +244,17 @@ impl OraclePool {
     #[napi]
     pub fn quote_sell_quote_detailed(&self, pay_quote: Uint256) -> Result<PmmQuote> {
         guard(|| self.pool.quote_sell_quote(pay_quote.0).map(PmmQuote::from))
+    }
+
+    /// Price impact of selling `amount` (base if `sellBase`, else quote), after fees, as a signed
+    /// 1e18 fraction rounded toward −∞: against the mid price before the trade, or against the
+    /// oracle price with `againstOracle`. The pool is unchanged.
+    #[napi]
+    pub fn quote_price_impact(&self, amount: Uint256, sell_base: bool, against_oracle: bool) -> Result<Int256> {
+        guard(|| {
+            let s = self.pool.quote_price_impact(amount.0, sell_base, against_oracle)?;
+            Ok(Int256 { negative: s.negative, magnitude: s.magnitude })
+        })
     }
 
     /// Quotes many inputs (packed little-endian u128) in one call, selling base (`sellBase`) or

@@ -233,3 +233,15 @@ test(`quotes agree with @dodoex/api PMMHelper on ${DIFF_CASES} seeded cases`, ()
   assert.ok(compared > DIFF_CASES * 0.9, `compared ${compared}, reverted ${reverted}`)
   assert.ok(reverted < DIFF_CASES * 0.08, `reverted ${reverted}`)
 })
+
+test('price impact of a pool quote against the mid price and the oracle price', () => {
+  const pool = dpp()
+  // 1 base sells for 98.617454226610630663 at a mid price of 100 (R = 1): −1.3825…% rounded toward −∞.
+  assert.equal(pool.quotePriceImpact(E18, true, false), -13825457733893694n)
+  assert.equal(pool.quotePriceImpact(E18, true, true), -13825457733893694n)
+  pool.sellQuote(100n * E18, 0n)
+  const vsMid = pool.quotePriceImpact(E18, true, false)
+  const vsOracle = pool.quotePriceImpact(E18, true, true)
+  assert.ok(vsMid < 0n && vsOracle > vsMid) // above one the mid price exceeds the oracle price
+  assert.equal(codeOf(() => pool.quotePriceImpact(0n, true, true)), 'INVALID_INPUT')
+})

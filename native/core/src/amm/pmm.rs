@@ -458,6 +458,17 @@ impl OraclePool {
         }
     }
 
+    /// Price impact (signed 1e18 fraction, rounded toward −∞, see
+    /// [`price_impact`](crate::amm::impact::price_impact)) of selling `amount` of base
+    /// (`sell_base`) or quote, after fees, against the mid price before the trade or, with
+    /// `against_oracle`, against the oracle price `i`.
+    pub fn quote_price_impact(&self, amount: U256, sell_base: bool, against_oracle: bool) -> Result<crate::amm::impact::Signed> {
+        let state = self.state()?;
+        let quote = self.quote_at(&state, amount, sell_base)?;
+        let reference = if against_oracle { self.i } else { state.mid_price()? };
+        crate::amm::impact::price_impact(amount, quote.receive, reference, sell_base)
+    }
+
     /// `DPPTrader.sellBase`: sells `pay_base`, fails with `SlippageExceeded` below `min_out`
     /// (then nothing changes). The trader gets `receive`, the maintainer `mt_fee`; the LP fee stays
     /// in the pool. The base target and R are stored only when R changes, as in the reference.
@@ -736,6 +747,20 @@ mod tests {
         // The reference then pays nothing more for base (the cap is the empty reserve).
         assert_eq!(pool.quote_sell_base(u(E18)).unwrap().receive, U256::ZERO);
         assert_eq!(pool.swap_sell_base(u(E18), u(1)).unwrap_err().code(), "SLIPPAGE_EXCEEDED");
+    }
+
+    #[test]
+    fn price_impact_against_mid_and_oracle() {
+        let mut pool = dpp();
+        // At R = 1 the mid price is i: selling 1 base for 98.617454226610630663 quote is −1.382545773389369337 %,
+        let at_one = pool.quote_price_impact(u(E18), true, false).unwrap();
+        assert_eq!(at_one, pool.quote_price_impact(u(E18), true, true).unwrap());
+        assert_eq!(at_one, crate::amm::impact::Signed::new(true, u(13825457733893694))); // −0.0138254577338936933… rounded down
+        pool.swap_sell_quote(u(100 * E18), U256::ZERO).unwrap();
+        // Above one the mid price exceeds i, so selling base looks better against the oracle.
+        let vs_mid = pool.quote_price_impact(u(E18), true, false).unwrap();
+        let vs_oracle = pool.quote_price_impact(u(E18), true, true).unwrap();
+        assert!(vs_mid.negative && (!vs_oracle.negative || vs_oracle.magnitude < vs_mid.magnitude));
     }
 
     #[test]
