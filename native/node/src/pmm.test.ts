@@ -246,3 +246,15 @@ test('price impact of a pool quote against the mid price and the oracle price', 
   assert.ok(vsMid < 0n && vsOracle > vsMid) // above one the mid price exceeds the oracle price
   assert.equal(codeOf(() => pool.quotePriceImpact(0n, true, true)), 'INVALID_INPUT')
 })
+
+test('a swap paying more than the reserve is INSUFFICIENT_LIQUIDITY and changes nothing', () => {
+  // A restored R = 1 state whose quote target (1000) exceeds the quote reserve (100).
+  const pool = OraclePool.fromState(100n * E18, 0n, 10n * E18, 100n * E18, 10n * E18, 1000n * E18, ONE, 0n, 0n)
+  const before = snapshot(pool)
+  assert.equal(pool.quoteSellBase(5n * E18), 500n * E18)
+  assert.equal(codeOf(() => pool.sellBase(5n * E18, 0n)), 'INSUFFICIENT_LIQUIDITY')
+  assert.deepEqual(snapshot(pool), before)
+  // A pool drained by trades restores as it was.
+  const drained = OraclePool.fromState(E18, 0n, E18, 0n, E18, 0n, ONE, 0n, 0n)
+  assert.equal(drained.quoteReserve, 0n)
+})

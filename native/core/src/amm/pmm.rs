@@ -387,12 +387,16 @@ fn check_amount(amount: U256) -> Result<()> {
 impl OraclePool {
     /// A freshly reset pool (`DPPVault.reset`): targets equal to the reserves, R = ONE.
     pub fn new(i: U256, k: U256, base_reserve: U256, quote_reserve: U256, lp_fee_rate: U256, mt_fee_rate: U256) -> Result<Self> {
+        if base_reserve.is_zero() || quote_reserve.is_zero() {
+            return Err(Error::InsufficientLiquidity("PMM reserves must be positive"));
+        }
         Self::from_state(i, k, base_reserve, quote_reserve, base_reserve, quote_reserve, RState::One, lp_fee_rate, mt_fee_rate)
     }
 
     /// A pool from its stored state. Rejects `i` outside (0, 1e36], `k > 1e18`, fees whose sum is
-    /// not below 1e18 (the reference would underflow), values above `uint112`, zero reserves, and
-    /// states the reference cannot price (e.g. R > 1 with the quote reserve below its target).
+    /// not below 1e18 (the reference would underflow), values above `uint112`, and states the
+    /// reference cannot price (e.g. R > 1 with the quote reserve below its target). A reserve may
+    /// be zero here (a pool drained by trades can be restored as it was).
     #[allow(clippy::too_many_arguments)]
     pub fn from_state(
         i: U256,
@@ -417,9 +421,6 @@ impl OraclePool {
             (quote_target, "quote target"),
         ] {
             check_reserve(v, what)?;
-        }
-        if base_reserve.is_zero() || quote_reserve.is_zero() {
-            return Err(Error::InsufficientLiquidity("PMM reserves must be positive"));
         }
         let pool = Self { i, k, base_reserve, quote_reserve, base_target, quote_target, r, lp_fee_rate, mt_fee_rate };
         pool.state().map_err(|e| Error::invalid(format!("inconsistent PMM state: {e}")))?;
@@ -791,6 +792,22 @@ mod tests {
         let vs_mid = pool.quote_price_impact(u(E18), true, false).unwrap();
         let vs_oracle = pool.quote_price_impact(u(E18), true, true).unwrap();
         assert!(vs_mid.negative && (!vs_oracle.negative || vs_oracle.magnitude < vs_mid.magnitude));
+    }
+
+    #[test]
+    fn output_above_the_reserve_is_insufficient_liquidity() {
+        // A restored state at R = 1 whose quote target exceeds the reserve can quote more than the
+        // pool holds; the swap refuses and changes nothing.
+        let mut pool =
+            OraclePool::from_state(u(100 * E18), U256::ZERO, u(10 * E18), u(100 * E18), u(10 * E18), u(1000 * E18), RState::One, U256::ZERO, U256::ZERO)
+                .unwrap();
+        let before = pool;
+        assert_eq!(pool.quote_sell_base(u(5 * E18)).unwrap().receive, u(500 * E18));
+        assert_eq!(pool.swap_sell_base(u(5 * E18), U256::ZERO).unwrap_err().code(), "INSUFFICIENT_LIQUIDITY");
+        assert_eq!(pool, before);
+        // A drained pool restores from its state.
+        let drained = OraclePool::from_state(u(E18), U256::ZERO, u(E18), U256::ZERO, u(E18), U256::ZERO, RState::One, U256::ZERO, U256::ZERO);
+        assert!(drained.is_ok());
     }
 
     #[test]
