@@ -48,6 +48,235 @@ export declare class ConstantProductPool {
   swapExactOut(amountOut: Uint256, zeroForOne: boolean, maxIn: Uint256): Uint256
 }
 
+/**
+ * Trader Joe Liquidity Book volatility accumulator for one pair (`PairParameterHelper`): call
+ * `updateReferences(now)` once per swap, `updateVolatilityAccumulator(id)` for each bin crossed
+ * before reading `totalFee()`, then `setActiveId`. Fees are 1e18 fractions, times in seconds.
+ */
+export declare class LiquidityBookVolatility {
+  /** Parameters, the active bin id (uint24), bin step (1–65 535 bps) and current time (seconds). */
+  constructor(parameters: LbFeeParameters, activeId: number, binStep: number, now: number)
+  /** Current volatility accumulator. */
+  get volatilityAccumulator(): number
+  /** Volatility reference. */
+  get volatilityReference(): number
+  /** Id reference. */
+  get idReference(): number
+  /** Active bin id. */
+  get activeId(): number
+  /** Time of the last update (seconds). */
+  get timeOfLastUpdate(): number
+  /** Base fee (1e18 = 100 %). */
+  baseFee(): Uint256
+  /** Variable fee (1e18 = 100 %), rounded up as LB does. */
+  variableFee(): Uint256
+  /** Base + variable fee (1e18 = 100 %). */
+  totalFee(): Uint256
+  /** `updateReferences(timestamp)`; `INVALID_INPUT` for a time before the last update. */
+  updateReferences(now: number): void
+  /** `updateVolatilityAccumulator(activeId)` for a bin the swap is in. */
+  updateVolatilityAccumulator(activeId: number): void
+  /**
+   * `updateVolatilityParameters(activeId, timestamp)`: references then accumulator; on error
+   * nothing changes.
+   */
+  updateVolatilityParameters(activeId: number, now: number): void
+  /** Stores the bin the price now sits in. */
+  setActiveId(activeId: number): void
+}
+
+/**
+ * Fluxion's hybrid oracle pool, exact to a DODO V2 private pool (DPP): the price is anchored at
+ * oracle price `i` (quote per base, 1e18), `k` in [0, 1e18] blends a fixed-price market (k = 0)
+ * with constant product (k = 1). Fees are 1e18 fractions taken on the output. Held in native memory.
+ */
+export declare class OraclePool {
+  /**
+   * A freshly reset pool (DPP `reset`): targets equal to the reserves, R = ONE. `i` in
+   * (0, 1e36], `k` ≤ 1e18, `lpFeeRate + mtFeeRate` < 1e18, reserves positive and ≤ 2^112 − 1.
+   */
+  constructor(i: Uint256, k: Uint256, baseReserve: Uint256, quoteReserve: Uint256, lpFeeRate: Uint256, mtFeeRate: Uint256)
+  /** A pool from its stored state (reserves, stored targets, R as 0/1/2), e.g. to restore it. */
+  static fromState(i: Uint256, k: Uint256, baseReserve: Uint256, quoteReserve: Uint256, baseTarget: Uint256, quoteTarget: Uint256, rState: number, lpFeeRate: Uint256, mtFeeRate: Uint256): OraclePool
+  /** Oracle price i (quote per base, 1e18). */
+  get i(): Uint256
+  /** Slippage k (1e18 = 1). */
+  get k(): Uint256
+  /** Base reserve. */
+  get baseReserve(): Uint256
+  /** Quote reserve. */
+  get quoteReserve(): Uint256
+  /** Stored base target (as the DPP stores it; see `state()` for the adjusted one). */
+  get baseTarget(): Uint256
+  /** Stored quote target. */
+  get quoteTarget(): Uint256
+  /** R: 0 = ONE, 1 = ABOVE_ONE, 2 = BELOW_ONE. */
+  get rState(): number
+  /** LP fee rate (1e18 = 100 %). */
+  get lpFeeRate(): Uint256
+  /** Maintainer fee rate (1e18 = 100 %). */
+  get mtFeeRate(): Uint256
+  /** The state with adjusted targets (`getPMMState`). */
+  state(): PmmState
+  /** Marginal price (quote per base, 1e18), `getMidPrice`. */
+  midPrice(): Uint256
+  /** Quote received for selling `payBase` (after fees); the pool is unchanged. */
+  quoteSellBase(payBase: Uint256): Uint256
+  /** Base received for selling `payQuote` (after fees); the pool is unchanged. */
+  quoteSellQuote(payQuote: Uint256): Uint256
+  /** `querySellBase` in full: output, fees, new R and target; the pool is unchanged. */
+  quoteSellBaseDetailed(payBase: Uint256): PmmQuote
+  /** `querySellQuote` in full; the pool is unchanged. */
+  quoteSellQuoteDetailed(payQuote: Uint256): PmmQuote
+  /**
+   * Price impact of selling `amount` (base if `sellBase`, else quote), after fees, as a signed
+   * 1e18 fraction rounded toward −∞: against the mid price before the trade, or against the
+   * oracle price with `againstOracle`. The pool is unchanged.
+   */
+  quotePriceImpact(amount: Uint256, sellBase: boolean, againstOracle: boolean): Int256
+  /**
+   * Quotes many inputs (packed little-endian u128) in one call, selling base (`sellBase`) or
+   * quote; the targets are derived once. Fails as a whole, naming the first bad index.
+   */
+  quoteBatch(amountsIn: BigUint64Array, sellBase: boolean): BigUint64Array
+  /** Sells `payBase` for quote; `SLIPPAGE_EXCEEDED` below `minOut`, and then nothing changes. */
+  sellBase(payBase: Uint256, minOut: Uint256): PmmQuote
+  /** Sells `payQuote` for base; `SLIPPAGE_EXCEEDED` below `minOut`, and then nothing changes. */
+  sellQuote(payQuote: Uint256, minOut: Uint256): PmmQuote
+  /**
+   * Moves the oracle price, DPP style: both targets reset to the reserves, R = ONE.
+   * `INVALID_INPUT` outside (0, 1e36], and then nothing changes.
+   */
+  setOraclePrice(i: Uint256): void
+}
+
+/**
+ * Curve v2 dynamic fee in 1e10 units (1e10 = 100 %) for 2 or 3 balances already scaled to 1e18
+ * (`xp`), with `midFee` ≤ `outFee` ≤ 1e10 and `feeGamma` ≤ 1e18: the 2-coin recipe of
+ * `CurveCryptoSwap2ETH._fee`, the 3-coin recipe of tricrypto-ng.
+ */
+export declare function curveV2Fee(xp: Array<Uint256>, midFee: Uint256, outFee: Uint256, feeGamma: Uint256): Uint256
+
+/**
+ * GMX `Precision.applyExponentFactor`: `value^exponent` in 1e30 fixed point, exact (PRB-math
+ * v2 `pow`); values below 1e30 give 0.
+ */
+export declare function gmxApplyExponentFactor(floatValue: Uint256, exponentFactor: Uint256): Uint256
+
+/** GMX `PricingUtils.applyImpactFactor`: `factor · diff^exponent` (all 1e30). */
+export declare function gmxApplyImpactFactor(diffUsd: Uint256, impactFactor: Uint256, exponentFactor: Uint256): Uint256
+
+/**
+ * GMX v2 swap price impact in USD (1e30, signed) for a two-token pool: USD value of each side,
+ * signed USD change of each, positive / negative impact factors (positive capped at negative) and
+ * the exponent factor. Same-side and crossover cases as `SwapPricingUtils._getPriceImpactUsd`.
+ */
+export declare function gmxSwapPriceImpactUsd(poolUsdA: Uint256, poolUsdB: Uint256, deltaUsdA: Int256, deltaUsdB: Int256, positiveFactor: Uint256, negativeFactor: Uint256, exponentFactor: Uint256): Int256
+
+/** Liquidity Book `FeeHelper.getFeeAmount`: the fee to add on top of a net amount (rounded up). */
+export declare function lbFeeAmount(amount: Uint256, totalFee: Uint256): Uint256
+
+/**
+ * Liquidity Book `FeeHelper.getFeeAmountFrom`: the fee inside an amount that includes it
+ * (rounded up). `totalFee` is a 1e18 fraction, at most 0.1e18.
+ */
+export declare function lbFeeAmountFrom(amountWithFees: Uint256, totalFee: Uint256): Uint256
+
+/** Static fee parameters of a Liquidity Book pair (`setStaticFeeParameters`). */
+export interface LbFeeParameters {
+  /** Base factor (uint16): base fee = baseFactor · binStep · 1e10. */
+  baseFactor: number
+  /** Filter period in seconds (≤ decayPeriod). */
+  filterPeriod: number
+  /** Decay period in seconds (≤ 4095). */
+  decayPeriod: number
+  /** Reduction factor in bps (≤ 10 000). */
+  reductionFactor: number
+  /** Variable fee control (uint24). */
+  variableFeeControl: number
+  /** Protocol share in bps (≤ 2 500). */
+  protocolShare: number
+  /** Maximum volatility accumulator (≤ 2^20 − 1). */
+  maxVolatilityAccumulator: number
+}
+
+/**
+ * Largest acceptable input for a slippage tolerance in bps (0–10 000):
+ * `floor(expectedIn · (10000 + bps) / 10000)`.
+ */
+export declare function maxInForSlippage(expectedIn: Uint256, slippageBps: number): Uint256
+
+/**
+ * Smallest acceptable output for a slippage tolerance in bps (0–10 000):
+ * `ceil(expectedOut · (10000 − bps) / 10000)` — exact: accepts every output within tolerance and
+ * none outside it.
+ */
+export declare function minOutForSlippage(expectedOut: Uint256, slippageBps: number): Uint256
+
+/**
+ * `DODOMath._GeneralIntegrate(V0, V1, V2, i, k)`: the other token's amount for moving from V1 to
+ * V2 around target V0 (1e18 fixed point, rounded down).
+ */
+export declare function pmmGeneralIntegrate(v0: Uint256, v1: Uint256, v2: Uint256, i: Uint256, k: Uint256): Uint256
+
+/**
+ * Stateless `querySellBase` / `querySellQuote` of a DPP given its stored state (reserves, stored
+ * targets, R as 0/1/2, fee rates): the amount the trader receives after fees. `sellBase` picks the
+ * direction. For repeated quotes on one pool, `OraclePool` avoids re-validating the state.
+ */
+export declare function pmmQuerySell(i: Uint256, k: Uint256, baseReserve: Uint256, quoteReserve: Uint256, baseTarget: Uint256, quoteTarget: Uint256, rState: number, lpFeeRate: Uint256, mtFeeRate: Uint256, amount: Uint256, sellBase: boolean): Uint256
+
+/** A PMM quote: what the trader gets, the fees, and the state the trade leads to. */
+export interface PmmQuote {
+  /** Paid to the trader, after both fees. */
+  receive: Uint256
+  /** Maintainer fee (paid out of the pool). */
+  mtFee: Uint256
+  /** LP fee (stays in the pool). */
+  lpFee: Uint256
+  /** R after the trade: 0 = ONE, 1 = ABOVE_ONE, 2 = BELOW_ONE. */
+  newR: number
+  /** The adjusted target stored on the traded side if R changes (B0 selling base, Q0 selling quote). */
+  newTarget: Uint256
+}
+
+/**
+ * `DODOMath._SolveQuadraticFunctionForTarget(V1, delta, i, k)`: the target implied by a reserve
+ * and the amount of the other token it has taken in.
+ */
+export declare function pmmSolveQuadraticForTarget(v1: Uint256, delta: Uint256, i: Uint256, k: Uint256): Uint256
+
+/**
+ * `DODOMath._SolveQuadraticFunctionForTrade(V0, V1, delta, i, k)`: the amount paid out when
+ * `delta` is sold into the curve (closed forms for k = 0 and k = 1).
+ */
+export declare function pmmSolveQuadraticForTrade(v0: Uint256, v1: Uint256, delta: Uint256, i: Uint256, k: Uint256): Uint256
+
+/** The PMM state as DODO's `getPMMState` returns it: targets adjusted to the reserves. */
+export interface PmmState {
+  /** Oracle price (quote per base, 1e18). */
+  i: Uint256
+  /** Slippage k (1e18 = 1). */
+  k: Uint256
+  /** Base reserve. */
+  b: Uint256
+  /** Quote reserve. */
+  q: Uint256
+  /** Base target (adjusted). */
+  b0: Uint256
+  /** Quote target (adjusted). */
+  q0: Uint256
+  /** R: 0 = ONE, 1 = ABOVE_ONE, 2 = BELOW_ONE. */
+  r: number
+}
+
+/**
+ * Price impact of a fill against a reference price (quote per base, 1e18: a pool's mid price or
+ * an oracle price), as a signed 1e18 fraction: value received / fair value paid − 1. Negative is a
+ * cost; rounded toward −∞. `inputIsBase`: the trader paid base and received quote.
+ */
+export declare function priceImpact(amountIn: Uint256, amountOut: Uint256, referencePrice: Uint256, inputIsBase: boolean): Int256
+
 /** Input needed for an exact output, as Uniswap v2 `getAmountIn` (fee in basis points, default 30). */
 export declare function v2GetAmountIn(amountOut: Uint256, reserveIn: Uint256, reserveOut: Uint256, feeBps?: number | undefined | null): Uint256
 

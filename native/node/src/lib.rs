@@ -2,3 +2,6 @@
 
 mod convert;
 mod v2;
+mod fees;
+mod impact;
+mod pmm;
