@@ -836,6 +836,11 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.ConstantProductPool = nativeBinding.ConstantProductPool
+module.exports.StableSwapPool = nativeBinding.StableSwapPool
+module.exports.stableswapGetD = nativeBinding.stableswapGetD
+module.exports.stableswapGetDx = nativeBinding.stableswapGetDx
+module.exports.stableswapGetDy = nativeBinding.stableswapGetDy
+module.exports.stableswapGetY = nativeBinding.stableswapGetY
 module.exports.v2GetAmountIn = nativeBinding.v2GetAmountIn
 module.exports.v2GetAmountOut = nativeBinding.v2GetAmountOut
 module.exports.v2GetAmountsOutBatch = nativeBinding.v2GetAmountsOutBatch

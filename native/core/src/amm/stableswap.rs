@@ -42,8 +42,10 @@ const ONE: U256 = U256::from_limbs([1, 0, 0, 0]);
 /// The differences between the StableSwap implementations Fluxion matches to the wei.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Variant {
-    /// `StableSwap3Pool.vy`: `dy = (xp[j] − y − 1)·1e18/rate_j`, then `fee = fee·dy/1e10` on the
-    /// token amount.
+    /// `StableSwap3Pool.vy`: its `get_dy` view computes `dy = (xp[j] − y − 1)·1e18/rate_j` and then
+    /// `fee = fee·dy/1e10` on the token amount, while its `exchange` takes the fee on the normalised
+    /// amount before converting, as the templates do. The two differ by a wei now and then
+    /// (curve-contract issue 51); [`get_dy`] reproduces the view, pools reproduce `exchange`.
     Curve3Pool,
     /// `SwapTemplateBase.vy` (and NG with a static fee): `dy = xp[j] − y − 1`, the fee is taken on
     /// that normalised amount, then `(dy − fee)·1e18/rate_j`.
@@ -300,8 +302,10 @@ impl PoolParams {
     }
 }
 
-/// The exchange of `dx` of coin `i` for coin `j`, exactly as the variant's `exchange` computes it.
+/// The exchange of `dx` of coin `i` for coin `j`, exactly as the variant's `exchange` computes it,
+/// or as the 3pool's `get_dy` view does when `legacy_view` is set (fee on the token amount).
 /// `d` is the invariant of `xp`, which callers may reuse across quotes of one state.
+#[allow(clippy::too_many_arguments)]
 fn exchange_with_d(
     i: usize,
     j: usize,
@@ -311,6 +315,7 @@ fn exchange_with_d(
     xp: &[U256],
     d: U256,
     params: &PoolParams,
+    legacy_view: bool,
 ) -> Result<Exchange> {
     if dx.is_zero() {
         return Err(Error::invalid("dx must be positive"));
@@ -323,18 +328,15 @@ fn exchange_with_d(
     let y = get_y_with_d(i, j, x, xp, params.amp, d)?;
     let too_small = || Error::invalid("dx too small: the pool would pay nothing");
     let dy_norm = xp[j].checked_sub(y).and_then(|v| v.checked_sub(params.variant.dy_safety())).ok_or_else(too_small)?;
-    let (dy, admin_fee) = match params.variant {
-        Variant::Curve3Pool => {
-            let dy = mul(dy_norm, PRECISION, what)? / rates[j];
-            let dy_fee = mul(fee, dy, what)? / fee_den;
-            (dy - dy_fee, mul(dy_fee, admin, what)? / fee_den)
-        }
-        Variant::CurveTemplate | Variant::PancakeSwap => {
-            let dy_fee = mul(dy_norm, fee, what)? / fee_den;
-            let dy = mul(dy_norm - dy_fee, PRECISION, what)? / rates[j];
-            let admin_fee = mul(mul(dy_fee, admin, what)? / fee_den, PRECISION, what)? / rates[j];
-            (dy, admin_fee)
-        }
+    let (dy, admin_fee) = if legacy_view {
+        let dy = mul(dy_norm, PRECISION, what)? / rates[j];
+        let dy_fee = mul(fee, dy, what)? / fee_den;
+        (dy - dy_fee, mul(dy_fee, admin, what)? / fee_den)
+    } else {
+        let dy_fee = mul(dy_norm, fee, what)? / fee_den;
+        let dy = mul(dy_norm - dy_fee, PRECISION, what)? / rates[j];
+        let admin_fee = mul(mul(dy_fee, admin, what)? / fee_den, PRECISION, what)? / rates[j];
+        (dy, admin_fee)
     };
     if add(dy, admin_fee, what)? >= balances[j] {
         return Err(Error::InsufficientLiquidity("output would drain the pool's balance of coin j"));
@@ -342,14 +344,16 @@ fn exchange_with_d(
     Ok(Exchange { dy, admin_fee })
 }
 
-/// Output of selling `dx` of coin `i` for coin `j` (Curve `get_dy`, which equals what `exchange`
-/// pays), with balances in token units and rates normalising them to 1e18.
+/// Output of selling `dx` of coin `i` for coin `j` as the variant's `get_dy` view computes it,
+/// with balances in token units and rates normalising them to 1e18. For the templates and
+/// PancakeSwap this is also what `exchange` pays; for [`Variant::Curve3Pool`] it is the 3pool's
+/// view, and [`StableSwapPool::quote_exact_in`] gives what its `exchange` pays.
 pub fn get_dy(i: usize, j: usize, dx: U256, balances: &[U256], rates: &[U256], params: &PoolParams) -> Result<U256> {
     let mut xp = [U256::ZERO; MAX_COINS];
     let n = normalise_into(balances, rates, &mut xp)?;
     check_indices(i, j, n)?;
     let d = get_d(&xp[..n], params.amp, params.variant)?;
-    exchange_with_d(i, j, dx, balances, rates, &xp[..n], d, params).map(|e| e.dy)
+    exchange_with_d(i, j, dx, balances, rates, &xp[..n], d, params, params.variant == Variant::Curve3Pool).map(|e| e.dy)
 }
 
 /// Curve NG's exact-output estimate (`CurveStableSwapNGViews._get_dx` with a static fee):
@@ -456,7 +460,8 @@ impl StableSwapPool {
         Ok(Quoter { pool: self, xp, d })
     }
 
-    /// Output of selling `dx` of coin `i` for coin `j` (Curve `get_dy`); the pool is unchanged.
+    /// Output of selling `dx` of coin `i` for coin `j`, exactly what the contract's `exchange`
+    /// pays; the pool is unchanged.
     pub fn quote_exact_in(&self, i: usize, j: usize, dx: U256) -> Result<U256> {
         check_indices(i, j, self.n)?;
         self.quoter()?.exchange(i, j, dx).map(|e| e.dy)
@@ -523,7 +528,7 @@ impl Quoter<'_> {
     pub fn exchange(&self, i: usize, j: usize, dx: U256) -> Result<Exchange> {
         let p = self.pool;
         check_indices(i, j, p.n)?;
-        exchange_with_d(i, j, dx, p.balances(), p.rates(), &self.xp[..p.n], self.d, &p.params)
+        exchange_with_d(i, j, dx, p.balances(), p.rates(), &self.xp[..p.n], self.d, &p.params, false)
     }
 
     /// Output of selling `dx` of coin `i` for coin `j`.
@@ -666,13 +671,25 @@ mod tests {
     }
 
     #[test]
-    fn fee_placement_differs_by_variant() {
+    fn three_pool_view_and_exchange_differ_only_in_fee_placement() {
+        // curve-contract issue 51: the 3pool's get_dy takes the fee after converting to token
+        // units, its exchange before. Find a case where they differ by a wei; the pool follows
+        // exchange, which equals the template formula.
         let rates = [rate(18), rate(6)];
         let balances = [u(1_000 * E18), u(1_000 * 1_000_000)];
-        let dx = u(10 * E18);
-        let legacy = get_dy(0, 1, dx, &balances, &rates, &params(100, 1, 4_000_000, Variant::Curve3Pool)).unwrap();
-        let template = get_dy(0, 1, dx, &balances, &rates, &params(100, 1, 4_000_000, Variant::CurveTemplate)).unwrap();
-        assert!(legacy.abs_diff(template) <= u(1));
+        let p = params(100, 1, 4_000_000, Variant::Curve3Pool);
+        let pool = StableSwapPool::new(&balances, &rates, p).unwrap();
+        let template = PoolParams { variant: Variant::CurveTemplate, ..p };
+        let mut differ = 0;
+        for k in 1..200u128 {
+            let dx = u(k * 12_345_678_901_234_567);
+            let view = get_dy(0, 1, dx, &balances, &rates, &p).unwrap();
+            let paid = pool.quote_exact_in(0, 1, dx).unwrap();
+            assert_eq!(paid, get_dy(0, 1, dx, &balances, &rates, &template).unwrap());
+            assert!(view.abs_diff(paid) <= u(1));
+            differ += usize::from(view != paid);
+        }
+        assert!(differ > 0);
     }
 
     #[test]
