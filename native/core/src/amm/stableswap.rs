@@ -51,7 +51,9 @@ pub enum Variant {
     /// that normalised amount, then `(dy − fee)·1e18/rate_j`.
     CurveTemplate,
     /// `@pancakeswap/stable-swap-sdk`: `get_D` divides by `x·n + 1`; `dy = xp[j] − y` with the fee
-    /// on the normalised amount, then `(dy − fee)·1e18/rate_j`.
+    /// on the normalised amount, then `(dy − fee)·1e18/rate_j`. The `+ 1` can trap Newton in a
+    /// cycle of a few wei where Curve's form converges; the SDK then returns its 255th iterate,
+    /// and these functions `NoConvergence`, as Curve's `raise` would.
     PancakeSwap,
 }
 
@@ -229,6 +231,9 @@ pub fn get_y_with_d(i: usize, j: usize, x: U256, xp: &[U256], amp: Amplification
     let n = xp.len();
     check_count(n)?;
     check_indices(i, j, n)?;
+    if x.is_zero() {
+        return Err(Error::invalid("x must be positive"));
+    }
     let n_u = U256::from(n);
     let what = "get_y intermediate exceeds uint256";
     let ann = mul(amp.amp, n_u, what)?;
