@@ -1,7 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { getD, getSwapOutput } from '@pancakeswap/stable-swap-sdk'
+import { join } from 'node:path'
+import * as stableSwapSdk from '@pancakeswap/stable-swap-sdk'
+import type { Currency } from '@pancakeswap/swap-sdk-core'
 import { ERC20Token } from '@pancakeswap/sdk'
 import { CurrencyAmount, Percent } from '@pancakeswap/swap-sdk-core'
 import {
@@ -15,12 +17,25 @@ import {
 import { packU128, unpackU128 } from '../packed.js'
 import { DIFF_CASES, codeOf, seeded } from '../test-support/random.js'
 
+// The SDK's index.d.ts re-exports `./amm` without an extension, which NodeNext resolution cannot
+// follow, so its signatures (dist/amm/amm.d.ts, dist/amm/getSwapOutput.d.ts) are restated here.
+const { getD, getSwapOutput } = stableSwapSdk as unknown as {
+  getD(params: { amplifier: bigint; balances: bigint[] }): bigint
+  getSwapOutput(params: {
+    amplifier: bigint
+    balances: CurrencyAmount<Currency>[]
+    amount: CurrencyAmount<Currency>
+    outputCurrency: Currency
+    fee: Percent
+  }): CurrencyAmount<Currency>
+}
+
 const E18 = 10n ** 18n
 const rateOf = (decimals: number) => E18 * 10n ** BigInt(18 - decimals)
 const normalise = (balances: bigint[], rates: bigint[]) => balances.map((b, k) => (b * rates[k]!) / E18)
 
-// The SDK's getY is not exported from its index; it is the function getSwapOutput calls, and we
-// reach it through getSwapOutputWithoutFee-free maths below (getD is exported and compared directly).
+// The SDK's getY is not exported from its index; it is what getSwapOutput calls, so it is compared
+// through getSwapOutput with fee 0 and 18-decimal coins (getD is exported and compared directly).
 
 interface CurveCase {
   contract: string
@@ -44,7 +59,7 @@ interface CurveCase {
 // SwapTemplateBase.vy (vyper 0.2.8, 2/3/4 coins) in titanoboa: see
 // ../test-support/fixtures/stableswap-curve.gen.py for how.
 const fixture = JSON.parse(
-  readFileSync(new URL('../test-support/fixtures/stableswap-curve.json', import.meta.url), 'utf8'),
+  readFileSync(join(__dirname, '../test-support/fixtures/stableswap-curve.json'), 'utf8'),
 ) as { cases: CurveCase[] }
 
 const ERROR_CODES = ['INVALID_INPUT', 'OVERFLOW', 'INSUFFICIENT_LIQUIDITY', 'NO_CONVERGENCE']

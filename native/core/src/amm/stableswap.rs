@@ -373,6 +373,7 @@ pub fn get_dx(i: usize, j: usize, dy: U256, balances: &[U256], rates: &[U256], p
     get_dx_with_d(i, j, dy, balances, rates, &xp[..n], d, params)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn get_dx_with_d(
     i: usize,
     j: usize,
