@@ -14,7 +14,8 @@
 //! remaining differences. Balances are normalised to 18 decimals by `rates`
 //! (`xp = balance · rate / 1e18`, `rate = 1e18 · 10^(18 − decimals)` as Curve's `RATES`, or any
 //! oracle rate). Every Newton loop is bounded at 255 iterations and converges at `|Δ| ≤ 1`, as the
-//! contracts do; where they `raise`, these functions return [`Error::NoConvergence`].
+//! contracts do. Out of iterations, the templates `raise` (here [`Error::NoConvergence`]) while the
+//! 3pool and the PancakeSwap SDK return the 255th iterate; each variant does what its reference does.
 
 use crate::amm::impact::{check_max_in, check_min_out};
 use crate::{Error, Result, U256};
@@ -53,7 +54,7 @@ pub enum Variant {
     /// `@pancakeswap/stable-swap-sdk`: `get_D` divides by `x·n + 1`; `dy = xp[j] − y` with the fee
     /// on the normalised amount, then `(dy − fee)·1e18/rate_j`. The `+ 1` can trap Newton in a
     /// cycle of a few wei where Curve's form converges; the SDK then returns its 255th iterate,
-    /// and these functions `NoConvergence`, as Curve's `raise` would.
+    /// and so does this variant.
     PancakeSwap,
 }
 
@@ -82,6 +83,12 @@ impl Variant {
     /// What `get_D` adds to `x·n` in each product term (the PancakeSwap SDK's `+ 1`).
     fn d_product_offset(self) -> U256 {
         if self == Variant::PancakeSwap { ONE } else { U256::ZERO }
+    }
+
+    /// Whether running out of iterations is an error. The templates `raise`; the 3pool's `get_D` /
+    /// `get_y` `break` out of the loop and return the 255th iterate, and so does the PancakeSwap SDK.
+    pub fn raises_without_convergence(self) -> bool {
+        self == Variant::CurveTemplate
     }
 
     /// The wei Curve subtracts from `xp[j] − y` "just in case there were some rounding errors".
@@ -221,13 +228,24 @@ pub fn get_d(xp: &[U256], amp: Amplification, variant: Variant) -> Result<U256> 
             return Ok(d);
         }
     }
-    Err(Error::NoConvergence("get_D did not converge in 255 iterations"))
+    if variant.raises_without_convergence() {
+        return Err(Error::NoConvergence("get_D did not converge in 255 iterations"));
+    }
+    Ok(d)
 }
 
 /// The new normalised balance of coin `j` when coin `i` is set to `x` and D is held (Curve
 /// `get_y`, with D passed in as `get_y_D` / NG take it). Newton's method from `y = D`:
 /// `y ← (y² + c) / (2y + b − D)`, `c = D^(n+1)·A_P / (Π'(x·n)·Ann·n)`, `b = S' + D·A_P/Ann`.
-pub fn get_y_with_d(i: usize, j: usize, x: U256, xp: &[U256], amp: Amplification, d: U256) -> Result<U256> {
+pub fn get_y_with_d(
+    i: usize,
+    j: usize,
+    x: U256,
+    xp: &[U256],
+    amp: Amplification,
+    d: U256,
+    variant: Variant,
+) -> Result<U256> {
     let n = xp.len();
     check_count(n)?;
     check_indices(i, j, n)?;
@@ -265,7 +283,10 @@ pub fn get_y_with_d(i: usize, j: usize, x: U256, xp: &[U256], amp: Amplification
             return Ok(y);
         }
     }
-    Err(Error::NoConvergence("get_y did not converge in 255 iterations"))
+    if variant.raises_without_convergence() {
+        return Err(Error::NoConvergence("get_y did not converge in 255 iterations"));
+    }
+    Ok(y)
 }
 
 /// [`get_y_with_d`] with D computed from `xp` first (Curve `get_y`).
@@ -273,7 +294,7 @@ pub fn get_y(i: usize, j: usize, x: U256, xp: &[U256], amp: Amplification, varia
     check_count(xp.len())?;
     check_indices(i, j, xp.len())?;
     let d = get_d(xp, amp, variant)?;
-    get_y_with_d(i, j, x, xp, amp, d)
+    get_y_with_d(i, j, x, xp, amp, d, variant)
 }
 
 /// What an exchange pays and what it owes the admin, both in token units of coin `j`.
@@ -330,7 +351,7 @@ fn exchange_with_d(
     let admin = U256::from(params.admin_fee);
     let fee_den = U256::from(FEE_DENOMINATOR);
     let x = add(xp[i], mul(dx, rates[i], what)? / PRECISION, what)?;
-    let y = get_y_with_d(i, j, x, xp, params.amp, d)?;
+    let y = get_y_with_d(i, j, x, xp, params.amp, d, params.variant)?;
     let too_small = || Error::invalid("dx too small: the pool would pay nothing");
     let dy_norm = xp[j].checked_sub(y).and_then(|v| v.checked_sub(params.variant.dy_safety())).ok_or_else(too_small)?;
     let (dy, admin_fee) = if legacy_view {
@@ -396,7 +417,7 @@ fn get_dx_with_d(
     let gross = mul(dy_with_fee, fee_den, what)? / (fee_den - U256::from(params.fee));
     let y = xp[j].checked_sub(gross).filter(|y| !y.is_zero());
     let y = y.ok_or(Error::InsufficientLiquidity("dy plus fee would drain the pool's balance of coin j"))?;
-    let x = get_y_with_d(j, i, y, xp, params.amp, d)?;
+    let x = get_y_with_d(j, i, y, xp, params.amp, d, params.variant)?;
     let dx_norm = x.checked_sub(xp[i]).ok_or(Error::NoConvergence("get_dx: get_y moved the wrong way"))?;
     Ok(mul(dx_norm, PRECISION, what)? / rates[i])
 }
@@ -762,6 +783,19 @@ mod tests {
         let curve = get_d(&xp, a, Variant::Curve3Pool).unwrap();
         let pancake = get_d(&xp, a, Variant::PancakeSwap).unwrap();
         assert_ne!(curve, pancake);
+    }
+
+    #[test]
+    fn out_of_iterations_follows_each_reference() {
+        // Case 9 of native/node/test-support/fixtures/stableswap-curve.json, from running
+        // curvefi/curve-contract StableSwap3Pool.vy: A = 50, this xp never converges and the 3pool
+        // returns its 255th iterate as D (get_virtual_price with a supply of 1e18).
+        let xp = [u(257_436_621_868_521_539), u(2_000_000_000_000), u(103_000_000_000_000)];
+        let legacy = Amplification::new(u(50), 1).unwrap();
+        assert_eq!(get_d(&xp, legacy, Variant::Curve3Pool).unwrap(), u(15_107_468_233_791_389));
+        // The template iterates identically for a whole A, but raises.
+        let template = Amplification::new(u(5_000), 100).unwrap();
+        assert_eq!(get_d(&xp, template, Variant::CurveTemplate).unwrap_err().code(), "NO_CONVERGENCE");
     }
 
     #[test]
