@@ -429,6 +429,9 @@ pub struct StableSwapPool {
     rates: [U256; MAX_COINS],
     n: usize,
     params: PoolParams,
+    /// Normalised balances and D of the current state, kept so a quote runs only `get_y`; `None`
+    /// when a swap left a state whose D cannot be computed (quotes then report why).
+    cached: Option<([U256; MAX_COINS], U256)>,
 }
 
 /// Steps of the bracketing search in [`StableSwapPool::quote_exact_out`]: doubling from 1 wei
@@ -440,11 +443,12 @@ impl StableSwapPool {
     pub fn new(balances: &[U256], rates: &[U256], params: PoolParams) -> Result<Self> {
         let mut xp = [U256::ZERO; MAX_COINS];
         let n = normalise_into(balances, rates, &mut xp)?;
-        let mut pool = Self { balances: [U256::ZERO; MAX_COINS], rates: [U256::ZERO; MAX_COINS], n, params };
+        // A state whose invariant cannot be computed cannot be traded; refuse it up front.
+        let d = get_d(&xp[..n], params.amp, params.variant)?;
+        let mut pool =
+            Self { balances: [U256::ZERO; MAX_COINS], rates: [U256::ZERO; MAX_COINS], n, params, cached: Some((xp, d)) };
         pool.balances[..n].copy_from_slice(balances);
         pool.rates[..n].copy_from_slice(rates);
-        // A state whose invariant cannot be computed cannot be traded; refuse it up front.
-        get_d(&xp[..n], params.amp, params.variant)?;
         Ok(pool)
     }
 
@@ -474,16 +478,23 @@ impl StableSwapPool {
         Ok(xp)
     }
 
-    /// The invariant D of the current balances.
-    pub fn invariant(&self) -> Result<U256> {
-        let xp = self.xp()?;
-        get_d(&xp[..self.n], self.params.amp, self.params.variant)
-    }
-
-    /// A quoter bound to the current state: computes D once for many quotes.
-    pub fn quoter(&self) -> Result<Quoter<'_>> {
+    fn compute_state(&self) -> Result<([U256; MAX_COINS], U256)> {
         let xp = self.xp()?;
         let d = get_d(&xp[..self.n], self.params.amp, self.params.variant)?;
+        Ok((xp, d))
+    }
+
+    /// The invariant D of the current balances.
+    pub fn invariant(&self) -> Result<U256> {
+        self.quoter().map(|q| q.d)
+    }
+
+    /// A quoter bound to the current state, whose D is kept between swaps.
+    pub fn quoter(&self) -> Result<Quoter<'_>> {
+        let (xp, d) = match self.cached {
+            Some(state) => state,
+            None => self.compute_state()?,
+        };
         Ok(Quoter { pool: self, xp, d })
     }
 
@@ -509,6 +520,7 @@ impl StableSwapPool {
         self.rates[i].checked_mul(new_i).ok_or(Error::Overflow("balance · rate would exceed uint256"))?;
         self.balances[i] = new_i;
         self.balances[j] = new_j;
+        self.cached = self.compute_state().ok();
         Ok(())
     }
 
@@ -761,6 +773,18 @@ mod tests {
         assert_eq!(pool, before);
         assert_eq!(pool.swap_exact_out(0, 1, u(50 * E18), dx).unwrap(), dx);
         assert_eq!(pool.balances()[1], u(300 * E18) - paid);
+    }
+
+    #[test]
+    fn kept_invariant_equals_a_fresh_pool_after_swaps() {
+        let rates = [rate(18), rate(6), rate(8)];
+        let mut pool = StableSwapPool::new(&[u(5_000 * E18), u(7_000 * 1_000_000), u(3_000 * 100_000_000)], &rates, params(400, 100, 4_000_000, Variant::CurveTemplate)).unwrap();
+        for k in 1..20u128 {
+            pool.swap_exact_in((k % 3) as usize, ((k + 1) % 3) as usize, u(k * 10_000_000), U256::ZERO).unwrap();
+            let fresh = StableSwapPool::new(pool.balances(), pool.rates(), *pool.params()).unwrap();
+            assert_eq!(pool.invariant().unwrap(), fresh.invariant().unwrap());
+            assert_eq!(pool, fresh);
+        }
     }
 
     #[test]
