@@ -673,6 +673,42 @@ mod tests {
         PoolParams::new(amp, fee, 0, variant).unwrap()
     }
 
+    fn n(v: &str) -> U256 {
+        v.parse().unwrap()
+    }
+
+    #[test]
+    fn template_vector_from_curves_contract() {
+        // Case 311 of native/node/test-support/fixtures/stableswap-curve.json: curvefi/curve-contract
+        // SwapTemplateBase.vy (3 coins, rates for 18/6/8 decimals), A = 10 (amp 1000), fee 0.3 %,
+        // admin fee 100 %, run in titanoboa: D, get_dy, and the balances after exchange.
+        let rates = [n("1000000000000000000"), n("1000000000000000000000000000000"), n("10000000000000000000000000000")];
+        let balances = [n("123128109862251091043193730764"), n("123128109862251091"), n("24625621972450218208638")];
+        let amp = Amplification::new(u(1000), 100).unwrap();
+        let p = PoolParams::new(amp, 30_000_000, 10_000_000_000, Variant::CurveTemplate).unwrap();
+        let xp = normalise(&balances, &rates).unwrap();
+        assert_eq!(get_d(&xp, amp, p.variant).unwrap(), n("28524776550566139595155061755282"));
+        let dx = n("136320833218667847830");
+        assert_eq!(get_dy(2, 1, dx, &balances, &rates, &p).unwrap(), n("1430500877259798"));
+        let mut pool = StableSwapPool::new(&balances, &rates, p).unwrap();
+        assert_eq!(pool.swap_exact_in(2, 1, dx, U256::ZERO).unwrap(), n("1430500877259798"));
+        assert_eq!(pool.balances(), &[balances[0], n("121693304569111876"), n("24761942805668886056468")]);
+    }
+
+    #[test]
+    fn three_pool_vector_where_view_and_exchange_differ() {
+        // Case 8 of the same fixture (StableSwap3Pool.vy, A = 10, fee ≈ 10.3 %, admin fee 50 %):
+        // get_dy says 495220, exchange pays 495219 (curve-contract issue 51).
+        let rates = [rate(18), rate(6), rate(6)];
+        let balances = [n("2300379046008063"), n("3952051"), n("19760")];
+        let p = PoolParams::new(Amplification::new(u(10), 1).unwrap(), 1_032_246_844, 5_000_000_000, Variant::Curve3Pool).unwrap();
+        assert_eq!(get_dy(2, 1, u(7958), &balances, &rates, &p).unwrap(), u(495_220));
+        let mut pool = StableSwapPool::new(&balances, &rates, p).unwrap();
+        assert_eq!(pool.quote_exact_in(2, 1, u(7958)).unwrap(), u(495_219));
+        assert_eq!(pool.swap_exact_in(2, 1, u(7958), U256::ZERO).unwrap(), u(495_219));
+        assert_eq!(pool.balances(), &[balances[0], u(3_428_331), u(27_718)]);
+    }
+
     #[test]
     fn balanced_pool_has_d_equal_to_the_sum() {
         let xp = [u(1_000 * E18), u(1_000 * E18), u(1_000 * E18)];
