@@ -151,6 +151,63 @@ export declare class OraclePool {
 }
 
 /**
+ * A StableSwap pool (2 to 4 coins) held in native memory: quote and swap without resending state.
+ * Swaps move balances exactly as the contract's `exchange` does, admin fee included.
+ */
+export declare class StableSwapPool {
+  /**
+   * A pool from balances in token units and rates (`1e18 · 10^(18 − decimals)`, or an oracle
+   * rate), equal lengths of 2 to 4, all positive, and its parameters.
+   */
+  constructor(balances: Array<Uint256>, rates: Array<Uint256>, params: StableSwapParams)
+  /** Balances in token units. */
+  get balances(): Array<Uint256>
+  /** Rates normalising each coin to 1e18. */
+  get rates(): Array<Uint256>
+  /** A · A_PRECISION. */
+  get amp(): Uint256
+  /** A_PRECISION. */
+  get aPrecision(): number
+  /** Swap fee in 1e-10 units. */
+  get fee(): number
+  /** Admin share of the fee in 1e-10 units. */
+  get adminFee(): number
+  /** The contract this pool matches: `curve-3pool`, `curve-template` or `pancakeswap`. */
+  get variant(): 'curve-3pool' | 'curve-template' | 'pancakeswap'
+  /** Number of coins. */
+  get coinCount(): number
+  /** The invariant D of the current balances. */
+  invariant(): Uint256
+  /**
+   * Output of selling `dx` of coin `i` for coin `j`, exactly what the contract's `exchange`
+   * pays; the pool is unchanged.
+   */
+  quoteExactIn(i: number, j: number, dx: Uint256): Uint256
+  /**
+   * The smallest input of coin `i` whose exchange pays at least `dy` of coin `j`; the pool is
+   * unchanged.
+   */
+  quoteExactOut(i: number, j: number, dy: Uint256): Uint256
+  /**
+   * Quotes many exact inputs of coin `i` for coin `j` (packed little-endian u128, two words per
+   * amount) against the current state, computing D once. Fails as a whole, naming the first
+   * bad index.
+   */
+  quoteExactInBatch(i: number, j: number, amountsIn: BigUint64Array): BigUint64Array
+  /**
+   * Swaps `dx` of coin `i` for coin `j` as `exchange` does and returns the output, which equals
+   * `quoteExactIn`; `SLIPPAGE_EXCEEDED` below `minDy`, and then the pool is unchanged.
+   */
+  swapExactIn(i: number, j: number, dx: Uint256, minDy: Uint256): Uint256
+  /**
+   * Buys at least `dy` of coin `j` with the input `quoteExactOut` gives, executed as
+   * `exchange(i, j, dx)` (the trader receives `quoteExactIn(dx) ≥ dy`); returns `dx`.
+   * `SLIPPAGE_EXCEEDED` above `maxDx`, and then the pool is unchanged.
+   */
+  swapExactOut(i: number, j: number, dy: Uint256, maxDx: Uint256): Uint256
+}
+
+/**
  * Curve v2 dynamic fee in 1e10 units (1e10 = 100 %) for 2 or 3 balances already scaled to 1e18
  * (`xp`), with `midFee` ≤ `outFee` ≤ 1e10 and `feeGamma` ≤ 1e18: the 2-coin recipe of
  * `CurveCryptoSwap2ETH._fee`, the 3-coin recipe of tricrypto-ng.
@@ -276,6 +333,54 @@ export interface PmmState {
  * cost; rounded toward −∞. `inputIsBase`: the trader paid base and received quote.
  */
 export declare function priceImpact(amountIn: Uint256, amountOut: Uint256, referencePrice: Uint256, inputIsBase: boolean): Int256
+
+/**
+ * The invariant D of normalised balances `xp` (each balance · rate / 1e18), as Curve's `get_D`:
+ * Newton's method bounded at 255 iterations (`NO_CONVERGENCE` beyond).
+ */
+export declare function stableswapGetD(xp: Array<Uint256>, params: StableSwapParams): Uint256
+
+/**
+ * Input of coin `i` estimated to buy `dy` of coin `j`, as Curve NG's `get_dx` view (static fee).
+ * An estimate like the reference's; `StableSwapPool.quoteExactOut` gives the smallest input that
+ * really pays `dy`.
+ */
+export declare function stableswapGetDx(i: number, j: number, dy: Uint256, balances: Array<Uint256>, rates: Array<Uint256>, params: StableSwapParams): Uint256
+
+/**
+ * Output of selling `dx` of coin `i` for coin `j` as the contract's `get_dy` view computes it
+ * (balances in token units, rates normalising each coin to 1e18). For `curve-3pool` this is the
+ * 3pool's view, which can be a wei off its `exchange` (curve-contract issue 51);
+ * `StableSwapPool.quoteExactIn` gives what `exchange` pays.
+ */
+export declare function stableswapGetDy(i: number, j: number, dx: Uint256, balances: Array<Uint256>, rates: Array<Uint256>, params: StableSwapParams): Uint256
+
+/** The normalised balance of coin `j` after coin `i`'s is set to `x`, holding D (Curve's `get_y`). */
+export declare function stableswapGetY(i: number, j: number, x: Uint256, xp: Array<Uint256>, params: StableSwapParams): Uint256
+
+/** Parameters of a StableSwap pool, as its contract stores them. */
+export interface StableSwapParams {
+  /**
+   * A · A_PRECISION, what the contract feeds get_D (Curve's `A_precise()`; for the 3pool and
+   * PancakeSwap, A itself).
+   */
+  amp: Uint256
+  /**
+   * A_PRECISION: 100 for `curve-template` (the default there), 1 for `curve-3pool` and
+   * `pancakeswap` (their default).
+   */
+  aPrecision?: number
+  /** Swap fee in 1e-10 units (4e6 = 0.04 %), at most 5e9 (Curve's MAX_FEE). Default 0. */
+  fee?: number
+  /** Admin share of the fee in 1e-10 units, at most 1e10; it leaves the pool on each swap. Default 0. */
+  adminFee?: number
+  /**
+   * Which contract to match to the wei (default `curve-template`): `curve-3pool`
+   * (StableSwap3Pool.vy), `curve-template` (SwapTemplateBase.vy / NG with a static fee) or
+   * `pancakeswap` (@pancakeswap/stable-swap-sdk, whose get_D divides by x·n + 1).
+   */
+  variant?: 'curve-3pool' | 'curve-template' | 'pancakeswap'
+}
 
 /** Input needed for an exact output, as Uniswap v2 `getAmountIn` (fee in basis points, default 30). */
 export declare function v2GetAmountIn(amountOut: Uint256, reserveIn: Uint256, reserveOut: Uint256, feeBps?: number | undefined | null): Uint256
