@@ -48,6 +48,169 @@ export declare class ConstantProductPool {
   swapExactOut(amountOut: Uint256, zeroForOne: boolean, maxIn: Uint256): Uint256
 }
 
+/**
+ * Correlated Monte Carlo over a portfolio: r = μ + Lz, seeded and shardable. A path's numbers
+ * depend only on the seed and its index, so any split across workers gives the same answer.
+ */
+export declare class MonteCarloModel {
+  /**
+   * Exposures (position values), mean returns and covariance of returns over the horizon;
+   * `revaluation` is `"linear"` (loss = −Σwr, default) or `"exponential"` (loss = −Σw(eʳ − 1)).
+   */
+  constructor(exposures: Float64Array, mean: Float64Array, covariance: Float64Array, revaluation?: string | undefined | null)
+  /** Number of assets. */
+  get assets(): number
+  /** VaR and ES over `paths` paths in this thread. */
+  varEs(seed: number, paths: number, confidence: number): VarEs
+  /** The `k` largest losses of paths `firstPath .. firstPath + paths` (one worker's shard). */
+  shardTail(seed: number, firstPath: number, paths: number, k: number): Float64Array
+  /** Writes the losses of paths `firstPath .. firstPath + out.length` into `out`. */
+  simulate(seed: number, firstPath: number, out: Float64Array): void
+}
+
+/**
+ * Lower-triangular Cholesky factor (row-major) of a symmetric positive-definite matrix;
+ * `NOT_POSITIVE_DEFINITE` otherwise.
+ */
+export declare function cholesky(covariance: Float64Array, n: number): Float64Array
+
+/** Christoffersen independence test over exception flags (non-zero = exception). */
+export declare function christoffersenIndependence(exceptions: Uint8Array): IndependenceTest
+
+/** Christoffersen conditional coverage (POF + independence, χ²₂). */
+export declare function conditionalCoverage(exceptions: Uint8Array, p: number): LikelihoodRatio
+
+/**
+ * Delta-normal VaR and ES: z·√(wᵀΣw)·√h for exposures `w`, a daily row-major covariance and a
+ * horizon in days.
+ */
+export declare function deltaNormalVarEs(exposures: Float64Array, covariance: Float64Array, confidence: number, horizonDays: number): VarEs
+
+/** EWMA covariance (row-major n × n) after all observations of `returns` (row-major periods × n). */
+export declare function ewmaCovariance(returns: Float64Array, assets: number, lambda: number, initial?: Float64Array | undefined | null): Float64Array
+
+/**
+ * RiskMetrics EWMA variance forecasts: `out[t]` uses returns up to t − 1; `out[0]` is the
+ * initial variance.
+ */
+export declare function ewmaVarianceForecasts(returns: Float64Array, lambda: number, initialVariance: number): Float64Array
+
+/**
+ * Writes each account's health factor (Aave: Σ C·P·LT / Σ D·P; Infinity without debt) into
+ * `out`. Columns are one Float64Array per asset, e.g. views of a SharedArrayBuffer.
+ */
+export declare function healthFactors(collateral: Array<Float64Array>, debt: Array<Float64Array>, market: ScanMarket, out: Float64Array): void
+
+/**
+ * Historical VaR and ES of a P&L sample (gains positive) at `confidence` in (0, 1):
+ * k = ⌈n(1 − α)⌉, VaR the k-th largest loss, ES the mean of the k largest.
+ */
+export declare function historicalVarEs(pnl: Float64Array, confidence: number): VarEs
+
+/** Christoffersen independence test result with its transition counts. */
+export interface IndependenceTest {
+  lr: number
+  pValue: number
+  dof: number
+  n00: number
+  n01: number
+  n10: number
+  n11: number
+}
+
+/** Kupiec proportion-of-failures test: `exceptions` in `observations` at probability `p`. */
+export declare function kupiecPof(observations: number, exceptions: number, p: number): LikelihoodRatio
+
+/** A likelihood-ratio test result. */
+export interface LikelihoodRatio {
+  lr: number
+  pValue: number
+  /** Degrees of freedom of the χ² reference distribution. */
+  dof: number
+}
+
+/**
+ * Every account with HF < 1 and the largest liquidation the rules allow on it (largest debt
+ * against largest collateral, close factor, bonus, no dust). `firstAccount` offsets the reported
+ * indices when the columns are one shard of a larger table.
+ */
+export declare function liquidationCandidates(collateral: Array<Float64Array>, debt: Array<Float64Array>, market: ScanMarket, bonuses: Float64Array, rules: LiquidationRules, firstAccount?: number | undefined | null): LiquidationCandidates
+
+/** Liquidation candidates as columns (one entry per unsafe account). */
+export interface LiquidationCandidates {
+  account: Uint32Array
+  healthFactor: Float64Array
+  debtAsset: Uint32Array
+  collateralAsset: Uint32Array
+  debtToCover: Float64Array
+  collateralToSeize: Float64Array
+  bonusValue: Float64Array
+}
+
+/** Liquidation rules (Aave v3.3 style). */
+export interface LiquidationRules {
+  /** Share of a debt one liquidation may repay (0.5). */
+  closeFactor: number
+  /** At or below this health factor the whole debt may be repaid (0.95). */
+  fullCloseHealthFactor: number
+  /** Positions whose debt and collateral values are both below this may be closed in full. */
+  smallPositionValue: number
+  /** No liquidation may leave debt or collateral worth less than this unless one is cleared. */
+  minLeftoverValue: number
+}
+
+/** Monte Carlo paths per generator block: shards that start on a multiple skip no work. */
+export declare const MONTE_CARLO_BLOCK_PATHS: number
+
+/** Standard normal quantile (inverse CDF). */
+export declare function normalQuantile(p: number): number
+
+/** VaR and ES of a zero-mean normal loss with standard deviation `sigma`. */
+export declare function normalVarEs(sigma: number, confidence: number): VarEs
+
+/** Position-limit scan: accounts whose debt value in any asset exceeds that asset's limit. */
+export declare function positionLimitBreaches(debt: Array<Float64Array>, debtPrices: Float64Array, limits: Float64Array): PositionLimitBreaches
+
+/** Accounts whose debt value in some asset exceeds its limit, with the first asset breached. */
+export interface PositionLimitBreaches {
+  account: Uint32Array
+  asset: Uint32Array
+}
+
+/** Prices and risk parameters of the assets in an account table. */
+export interface ScanMarket {
+  collateralPrices: Float64Array
+  /** Liquidation thresholds in (0, 1]. */
+  liquidationThresholds: Float64Array
+  debtPrices: Float64Array
+}
+
+/** Per scenario of a stress scan: accounts with HF < 1, insolvent accounts and the shortfall. */
+export interface StressOutcomes {
+  unsafeAccounts: Float64Array
+  insolventAccounts: Float64Array
+  shortfall: Float64Array
+}
+
+/**
+ * Stress scan: `shocks` is row-major scenarios × (collateral + debt) relative price moves
+ * (−0.2 = a 20 % fall), collateral assets first. Each account is read once for all scenarios.
+ */
+export declare function stressScan(collateral: Array<Float64Array>, debt: Array<Float64Array>, market: ScanMarket, shocks: Float64Array): StressOutcomes
+
+/** How many of `n` outcomes lie in the tail at `confidence`: ⌈n(1 − α)⌉, at least 1. */
+export declare function tailCount(n: number, confidence: number): number
+
+/** Basel traffic light: green while F(x) < 95 %, red once F(x) ≥ 99.99 %. */
+export declare function trafficLight(observations: number, exceptions: number, p: number): TrafficLight
+
+/** A Basel traffic-light zone with the binomial CDF that decides it. */
+export interface TrafficLight {
+  /** "green", "yellow" or "red". */
+  zone: string
+  cumulativeProbability: number
+}
+
 /** Input needed for an exact output, as Uniswap v2 `getAmountIn` (fee in basis points, default 30). */
 export declare function v2GetAmountIn(amountOut: Uint256, reserveIn: Uint256, reserveOut: Uint256, feeBps?: number | undefined | null): Uint256
 
@@ -59,3 +222,12 @@ export declare function v2GetAmountOut(amountIn: Uint256, reserveIn: Uint256, re
  * little-endian u128 (two words per amount). Fails as a whole, naming the first bad index.
  */
 export declare function v2GetAmountsOutBatch(reserveIn: Uint256, reserveOut: Uint256, amountsIn: BigUint64Array, feeBps?: number | undefined | null): BigUint64Array
+
+/** A Value at Risk and Expected Shortfall pair, both as positive losses. */
+export interface VarEs {
+  var: number
+  es: number
+}
+
+/** VaR and ES from shard tails (each a shard's k largest losses): exactly the full-sample answer. */
+export declare function varEsFromTails(tails: Array<Float64Array>, outcomes: number, confidence: number): VarEs
