@@ -10,6 +10,8 @@ use crate::{Error, Result};
 
 /// Accounts processed per pass: the partial sums stay in L1 while each column streams once.
 const CHUNK: usize = 1024;
+/// Accounts per stress chunk: their balances and three partial sums stay in L1 across scenarios.
+const STRESS_CHUNK: usize = 256;
 
 /// A columnar table of account balances (amounts, not values).
 #[derive(Debug, Clone, Copy)]
@@ -266,32 +268,47 @@ pub fn stress(accounts: &Accounts, market: &Market, shocks: &[f64], out: &mut [S
         }
     }
     out.fill(StressOutcome::default());
-    let mut c = vec![0.0; nc];
-    let mut d = vec![0.0; nd];
-    for a in 0..n {
+    // Accounts go through in chunks copied into L1; each scenario then runs over the chunk in
+    // straight loops the compiler vectorises. Memory is read once whatever the scenario count.
+    let mut coll_chunk = vec![0.0; nc * STRESS_CHUNK];
+    let mut debt_chunk = vec![0.0; nd * STRESS_CHUNK];
+    let (mut weighted, mut coll, mut debt) = ([0.0; STRESS_CHUNK], [0.0; STRESS_CHUNK], [0.0; STRESS_CHUNK]);
+    for start in (0..n).step_by(STRESS_CHUNK) {
+        let len = STRESS_CHUNK.min(n - start);
         for (i, col) in accounts.collateral.iter().enumerate() {
-            c[i] = col[a];
+            coll_chunk[i * STRESS_CHUNK..i * STRESS_CHUNK + len].copy_from_slice(&col[start..start + len]);
         }
         for (j, col) in accounts.debt.iter().enumerate() {
-            d[j] = col[a];
-        }
-        if d.iter().all(|x| *x == 0.0) {
-            continue;
+            debt_chunk[j * STRESS_CHUNK..j * STRESS_CHUNK + len].copy_from_slice(&col[start..start + len]);
         }
         for (s, o) in out.iter_mut().enumerate() {
-            let (mut weighted, mut coll, mut debt) = (0.0, 0.0, 0.0);
+            let (weighted, coll, debt) = (&mut weighted[..len], &mut coll[..len], &mut debt[..len]);
+            weighted.fill(0.0);
+            coll.fill(0.0);
+            debt.fill(0.0);
             for i in 0..nc {
-                weighted += c[i] * lt_value[s * nc + i];
-                coll += c[i] * coll_price[s * nc + i];
+                let (w, p) = (lt_value[s * nc + i], coll_price[s * nc + i]);
+                for (x, (wa, ca)) in coll_chunk[i * STRESS_CHUNK..i * STRESS_CHUNK + len].iter().zip(weighted.iter_mut().zip(coll.iter_mut())) {
+                    *wa += x * w;
+                    *ca += x * p;
+                }
             }
             for j in 0..nd {
-                debt += d[j] * debt_price[s * nd + j];
+                let p = debt_price[s * nd + j];
+                for (x, da) in debt_chunk[j * STRESS_CHUNK..j * STRESS_CHUNK + len].iter().zip(debt.iter_mut()) {
+                    *da += x * p;
+                }
             }
-            o.unsafe_accounts += (weighted < debt) as u64;
-            if coll < debt {
-                o.insolvent_accounts += 1;
-                o.shortfall += debt - coll;
+            let (mut unsafe_accounts, mut insolvent, mut shortfall) = (0u64, 0u64, 0.0);
+            for a in 0..len {
+                unsafe_accounts += (weighted[a] < debt[a]) as u64;
+                let gap = debt[a] - coll[a];
+                insolvent += (gap > 0.0) as u64;
+                shortfall += gap.max(0.0);
             }
+            o.unsafe_accounts += unsafe_accounts;
+            o.insolvent_accounts += insolvent;
+            o.shortfall += shortfall;
         }
     }
     Ok(())
@@ -383,6 +400,27 @@ mod tests {
         // −50 %: account 0 collateral 10,000 < 12,000 → insolvent with 2,000 shortfall.
         assert_eq!((out[2].unsafe_accounts, out[2].insolvent_accounts), (1, 1));
         assert!((out[2].shortfall - 2_000.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn stress_chunks_agree_with_a_per_account_count() {
+        let n = 3 * STRESS_CHUNK + 5;
+        let c0: Vec<f64> = (0..n).map(|a| (a % 13) as f64).collect();
+        let c1: Vec<f64> = (0..n).map(|a| (a % 7) as f64 * 0.1).collect();
+        let d0: Vec<f64> = (0..n).map(|a| (a % 11) as f64 * 900.0).collect();
+        let accounts = Accounts { collateral: &[&c0, &c1], debt: &[&d0] };
+        let market = Market { collateral_prices: &[1_000.0, 20_000.0], liquidation_thresholds: &[0.8, 0.7], debt_prices: &[1.0] };
+        let shocks = [0.0, 0.0, 0.0, -0.2, -0.4, 0.1];
+        let mut out = [StressOutcome::default(); 2];
+        stress(&accounts, &market, &shocks, &mut out).unwrap();
+        for (s, o) in out.iter().enumerate() {
+            let sh = &shocks[s * 3..s * 3 + 3];
+            let (p0, p1, pd) = (1_000.0 * (1.0 + sh[0]), 20_000.0 * (1.0 + sh[1]), 1.0 + sh[2]);
+            let unsafe_count = (0..n).filter(|&a| c0[a] * p0 * 0.8 + c1[a] * p1 * 0.7 < d0[a] * pd).count() as u64;
+            let insolvent = (0..n).filter(|&a| c0[a] * p0 + c1[a] * p1 < d0[a] * pd).count() as u64;
+            assert_eq!((o.unsafe_accounts, o.insolvent_accounts), (unsafe_count, insolvent), "scenario {s}");
+        }
+        assert!(out[1].unsafe_accounts > out[0].unsafe_accounts);
     }
 
     #[test]
