@@ -22,7 +22,7 @@ import {
   tailCount,
   trafficLight,
   varEsFromTails,
-} from '../index.js'
+} from '../fluxion.js'
 import { codeOf, seeded } from '../test-support/random.js'
 
 const close = (actual: number, expected: number, tolerance: number, what = '') =>
