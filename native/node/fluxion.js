@@ -68,6 +68,10 @@ function wrapClass(cls) {
   })
 }
 
+// The binding's exports object is updated in place and re-exported whole, so Node can still read
+// its export names statically (ESM `import { x } from '@fluxion/native'`).
 for (const [name, value] of Object.entries(binding)) {
-  module.exports[name] = isClass(value) ? wrapClass(value) : typeof value === 'function' ? wrapFunction(value) : value
+  if (isClass(value)) binding[name] = wrapClass(value)
+  else if (typeof value === 'function') binding[name] = wrapFunction(value)
 }
+module.exports = require('./index.js')
