@@ -86,6 +86,26 @@ export declare class LiquidityBookVolatility {
 }
 
 /**
+ * Correlated Monte Carlo over a portfolio: r = μ + Lz, seeded and shardable. A path's numbers
+ * depend only on the seed and its index, so any split across workers gives the same answer.
+ */
+export declare class MonteCarloModel {
+  /**
+   * Exposures (position values), mean returns and covariance of returns over the horizon;
+   * `revaluation` is `"linear"` (loss = −Σwr, default) or `"exponential"` (loss = −Σw(eʳ − 1)).
+   */
+  constructor(exposures: Float64Array, mean: Float64Array, covariance: Float64Array, revaluation?: string | undefined | null)
+  /** Number of assets. */
+  get assets(): number
+  /** VaR and ES over `paths` paths in this thread. */
+  varEs(seed: number, paths: number, confidence: number): VarEs
+  /** The `k` largest losses of paths `firstPath .. firstPath + paths` (one worker's shard). */
+  shardTail(seed: number, firstPath: number, paths: number, k: number): Float64Array
+  /** Writes the losses of paths `firstPath .. firstPath + out.length` into `out`. */
+  simulate(seed: number, firstPath: number, out: Float64Array): void
+}
+
+/**
  * Fluxion's hybrid oracle pool, exact to a DODO V2 private pool (DPP): the price is anchored at
  * oracle price `i` (quote per base, 1e18), `k` in [0, 1e18] blends a fixed-price market (k = 0)
  * with constant product (k = 1). Fees are 1e18 fractions taken on the output. Held in native memory.
@@ -208,11 +228,38 @@ export declare class StableSwapPool {
 }
 
 /**
+ * Lower-triangular Cholesky factor (row-major) of a symmetric positive-definite matrix;
+ * `NOT_POSITIVE_DEFINITE` otherwise.
+ */
+export declare function cholesky(covariance: Float64Array, n: number): Float64Array
+
+/** Christoffersen independence test over exception flags (non-zero = exception). */
+export declare function christoffersenIndependence(exceptions: Uint8Array): IndependenceTest
+
+/** Christoffersen conditional coverage (POF + independence, χ²₂). */
+export declare function conditionalCoverage(exceptions: Uint8Array, p: number): LikelihoodRatio
+
+/**
  * Curve v2 dynamic fee in 1e10 units (1e10 = 100 %) for 2 or 3 balances already scaled to 1e18
  * (`xp`), with `midFee` ≤ `outFee` ≤ 1e10 and `feeGamma` ≤ 1e18: the 2-coin recipe of
  * `CurveCryptoSwap2ETH._fee`, the 3-coin recipe of tricrypto-ng.
  */
 export declare function curveV2Fee(xp: Array<Uint256>, midFee: Uint256, outFee: Uint256, feeGamma: Uint256): Uint256
+
+/**
+ * Delta-normal VaR and ES: z·√(wᵀΣw)·√h for exposures `w`, a daily row-major covariance and a
+ * horizon in days.
+ */
+export declare function deltaNormalVarEs(exposures: Float64Array, covariance: Float64Array, confidence: number, horizonDays: number): VarEs
+
+/** EWMA covariance (row-major n × n) after all observations of `returns` (row-major periods × n). */
+export declare function ewmaCovariance(returns: Float64Array, assets: number, lambda: number, initial?: Float64Array | undefined | null): Float64Array
+
+/**
+ * RiskMetrics EWMA variance forecasts: `out[t]` uses returns up to t − 1; `out[0]` is the
+ * initial variance.
+ */
+export declare function ewmaVarianceForecasts(returns: Float64Array, lambda: number, initialVariance: number): Float64Array
 
 /**
  * GMX `Precision.applyExponentFactor`: `value^exponent` in 1e30 fixed point, exact (PRB-math
@@ -229,6 +276,32 @@ export declare function gmxApplyImpactFactor(diffUsd: Uint256, impactFactor: Uin
  * the exponent factor. Same-side and crossover cases as `SwapPricingUtils._getPriceImpactUsd`.
  */
 export declare function gmxSwapPriceImpactUsd(poolUsdA: Uint256, poolUsdB: Uint256, deltaUsdA: Int256, deltaUsdB: Int256, positiveFactor: Uint256, negativeFactor: Uint256, exponentFactor: Uint256): Int256
+
+/**
+ * Writes each account's health factor (Aave: Σ C·P·LT / Σ D·P; Infinity without debt) into
+ * `out`. Columns are one Float64Array per asset, e.g. views of a SharedArrayBuffer.
+ */
+export declare function healthFactors(collateral: Array<Float64Array>, debt: Array<Float64Array>, market: ScanMarket, out: Float64Array): void
+
+/**
+ * Historical VaR and ES of a P&L sample (gains positive) at `confidence` in (0, 1):
+ * k = ⌈n(1 − α)⌉, VaR the k-th largest loss, ES the mean of the k largest.
+ */
+export declare function historicalVarEs(pnl: Float64Array, confidence: number): VarEs
+
+/** Christoffersen independence test result with its transition counts. */
+export interface IndependenceTest {
+  lr: number
+  pValue: number
+  dof: number
+  n00: number
+  n01: number
+  n10: number
+  n11: number
+}
+
+/** Kupiec proportion-of-failures test: `exceptions` in `observations` at probability `p`. */
+export declare function kupiecPof(observations: number, exceptions: number, p: number): LikelihoodRatio
 
 /** Liquidity Book `FeeHelper.getFeeAmount`: the fee to add on top of a net amount (rounded up). */
 export declare function lbFeeAmount(amount: Uint256, totalFee: Uint256): Uint256
@@ -257,6 +330,44 @@ export interface LbFeeParameters {
   maxVolatilityAccumulator: number
 }
 
+/** A likelihood-ratio test result. */
+export interface LikelihoodRatio {
+  lr: number
+  pValue: number
+  /** Degrees of freedom of the χ² reference distribution. */
+  dof: number
+}
+
+/**
+ * Every account with HF < 1 and the largest liquidation the rules allow on it (largest debt
+ * against largest collateral, close factor, bonus, no dust). `firstAccount` offsets the reported
+ * indices when the columns are one shard of a larger table.
+ */
+export declare function liquidationCandidates(collateral: Array<Float64Array>, debt: Array<Float64Array>, market: ScanMarket, bonuses: Float64Array, rules: LiquidationRules, firstAccount?: number | undefined | null): LiquidationCandidates
+
+/** Liquidation candidates as columns (one entry per unsafe account). */
+export interface LiquidationCandidates {
+  account: Uint32Array
+  healthFactor: Float64Array
+  debtAsset: Uint32Array
+  collateralAsset: Uint32Array
+  debtToCover: Float64Array
+  collateralToSeize: Float64Array
+  bonusValue: Float64Array
+}
+
+/** Liquidation rules (Aave v3.3 style). */
+export interface LiquidationRules {
+  /** Share of a debt one liquidation may repay (0.5). */
+  closeFactor: number
+  /** At or below this health factor the whole debt may be repaid (0.95). */
+  fullCloseHealthFactor: number
+  /** Positions whose debt and collateral values are both below this may be closed in full. */
+  smallPositionValue: number
+  /** No liquidation may leave debt or collateral worth less than this unless one is cleared. */
+  minLeftoverValue: number
+}
+
 /**
  * Largest acceptable input for a slippage tolerance in bps (0–10 000):
  * `floor(expectedIn · (10000 + bps) / 10000)`.
@@ -269,6 +380,15 @@ export declare function maxInForSlippage(expectedIn: Uint256, slippageBps: numbe
  * none outside it.
  */
 export declare function minOutForSlippage(expectedOut: Uint256, slippageBps: number): Uint256
+
+/** Monte Carlo paths per generator block: shards that start on a multiple skip no work. */
+export declare const MONTE_CARLO_BLOCK_PATHS: number
+
+/** Standard normal quantile (inverse CDF). */
+export declare function normalQuantile(p: number): number
+
+/** VaR and ES of a zero-mean normal loss with standard deviation `sigma`. */
+export declare function normalVarEs(sigma: number, confidence: number): VarEs
 
 /**
  * `DODOMath._GeneralIntegrate(V0, V1, V2, i, k)`: the other token's amount for moving from V1 to
@@ -327,12 +447,29 @@ export interface PmmState {
   r: number
 }
 
+/** Position-limit scan: accounts whose debt value in any asset exceeds that asset's limit. */
+export declare function positionLimitBreaches(debt: Array<Float64Array>, debtPrices: Float64Array, limits: Float64Array): PositionLimitBreaches
+
+/** Accounts whose debt value in some asset exceeds its limit, with the first asset breached. */
+export interface PositionLimitBreaches {
+  account: Uint32Array
+  asset: Uint32Array
+}
+
 /**
  * Price impact of a fill against a reference price (quote per base, 1e18: a pool's mid price or
  * an oracle price), as a signed 1e18 fraction: value received / fair value paid − 1. Negative is a
  * cost; rounded toward −∞. `inputIsBase`: the trader paid base and received quote.
  */
 export declare function priceImpact(amountIn: Uint256, amountOut: Uint256, referencePrice: Uint256, inputIsBase: boolean): Int256
+
+/** Prices and risk parameters of the assets in an account table. */
+export interface ScanMarket {
+  collateralPrices: Float64Array
+  /** Liquidation thresholds in (0, 1]. */
+  liquidationThresholds: Float64Array
+  debtPrices: Float64Array
+}
 
 /**
  * The invariant D of normalised balances `xp` (each balance · rate / 1e18), as Curve's `get_D`:
@@ -382,6 +519,32 @@ export interface StableSwapParams {
   variant?: 'curve-3pool' | 'curve-template' | 'pancakeswap'
 }
 
+/** Per scenario of a stress scan: accounts with HF < 1, insolvent accounts and the shortfall. */
+export interface StressOutcomes {
+  unsafeAccounts: Float64Array
+  insolventAccounts: Float64Array
+  shortfall: Float64Array
+}
+
+/**
+ * Stress scan: `shocks` is row-major scenarios × (collateral + debt) relative price moves
+ * (−0.2 = a 20 % fall), collateral assets first. Each account is read once for all scenarios.
+ */
+export declare function stressScan(collateral: Array<Float64Array>, debt: Array<Float64Array>, market: ScanMarket, shocks: Float64Array): StressOutcomes
+
+/** How many of `n` outcomes lie in the tail at `confidence`: ⌈n(1 − α)⌉, at least 1. */
+export declare function tailCount(n: number, confidence: number): number
+
+/** Basel traffic light: green while F(x) < 95 %, red once F(x) ≥ 99.99 %. */
+export declare function trafficLight(observations: number, exceptions: number, p: number): TrafficLight
+
+/** A Basel traffic-light zone with the binomial CDF that decides it. */
+export interface TrafficLight {
+  /** "green", "yellow" or "red". */
+  zone: string
+  cumulativeProbability: number
+}
+
 /** Input needed for an exact output, as Uniswap v2 `getAmountIn` (fee in basis points, default 30). */
 export declare function v2GetAmountIn(amountOut: Uint256, reserveIn: Uint256, reserveOut: Uint256, feeBps?: number | undefined | null): Uint256
 
@@ -393,3 +556,12 @@ export declare function v2GetAmountOut(amountIn: Uint256, reserveIn: Uint256, re
  * little-endian u128 (two words per amount). Fails as a whole, naming the first bad index.
  */
 export declare function v2GetAmountsOutBatch(reserveIn: Uint256, reserveOut: Uint256, amountsIn: BigUint64Array, feeBps?: number | undefined | null): BigUint64Array
+
+/** A Value at Risk and Expected Shortfall pair, both as positive losses. */
+export interface VarEs {
+  var: number
+  es: number
+}
+
+/** VaR and ES from shard tails (each a shard's k largest losses): exactly the full-sample answer. */
+export declare function varEsFromTails(tails: Array<Float64Array>, outcomes: number, confidence: number): VarEs

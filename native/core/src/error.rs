@@ -18,6 +18,8 @@ pub enum Error {
     PriceLimit(&'static str),
     /// A bounded iterative solver did not converge.
     NoConvergence(&'static str),
+    /// A covariance matrix that is not symmetric positive definite (no Cholesky factor).
+    NotPositiveDefinite(String),
 }
 
 impl Error {
@@ -30,6 +32,7 @@ impl Error {
             Error::SlippageExceeded { .. } => "SLIPPAGE_EXCEEDED",
             Error::PriceLimit(_) => "PRICE_LIMIT",
             Error::NoConvergence(_) => "NO_CONVERGENCE",
+            Error::NotPositiveDefinite(_) => "NOT_POSITIVE_DEFINITE",
         }
     }
 
@@ -50,6 +53,7 @@ impl fmt::Display for Error {
             }
             Error::PriceLimit(m) => write!(f, "price limit: {m}"),
             Error::NoConvergence(m) => write!(f, "no convergence: {m}"),
+            Error::NotPositiveDefinite(m) => write!(f, "not positive definite: {m}"),
         }
     }
 }
@@ -72,5 +76,6 @@ mod tests {
         assert_eq!(slip.code(), "SLIPPAGE_EXCEEDED");
         assert_eq!(Error::PriceLimit("x").code(), "PRICE_LIMIT");
         assert_eq!(Error::NoConvergence("x").code(), "NO_CONVERGENCE");
+        assert_eq!(Error::NotPositiveDefinite("x".into()).code(), "NOT_POSITIVE_DEFINITE");
     }
 }

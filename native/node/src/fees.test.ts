@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { LiquidityBookVolatility, curveV2Fee, lbFeeAmount, lbFeeAmountFrom } from '../index.js'
+import { LiquidityBookVolatility, curveV2Fee, lbFeeAmount, lbFeeAmountFrom } from '../fluxion.js'
 import { DIFF_CASES, codeOf, seeded } from '../test-support/random.js'
 
 const E18 = 10n ** 18n

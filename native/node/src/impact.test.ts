@@ -8,7 +8,7 @@ import {
   maxInForSlippage,
   minOutForSlippage,
   priceImpact,
-} from '../index.js'
+} from '../fluxion.js'
 import { DIFF_CASES, codeOf, seeded } from '../test-support/random.js'
 
 const E18 = 10n ** 18n

@@ -8,7 +8,7 @@ import {
   pmmSolveQuadraticForTarget,
   pmmSolveQuadraticForTrade,
   v2GetAmountOut,
-} from '../index.js'
+} from '../fluxion.js'
 import { packU128, unpackU128 } from '../packed.js'
 import { DIFF_CASES, codeOf, seeded } from '../test-support/random.js'
 

@@ -13,7 +13,7 @@ import {
   stableswapGetDy,
   stableswapGetY,
   type StableSwapParams,
-} from '../index.js'
+} from '../fluxion.js'
 import { packU128, unpackU128 } from '../packed.js'
 import { DIFF_CASES, codeOf, seeded } from '../test-support/random.js'
 

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Token, CurrencyAmount } from '@uniswap/sdk-core'
 import { Pair } from '@uniswap/v2-sdk'
-import { ConstantProductPool, v2GetAmountIn, v2GetAmountOut, v2GetAmountsOutBatch } from '../index.js'
+import { ConstantProductPool, v2GetAmountIn, v2GetAmountOut, v2GetAmountsOutBatch } from '../fluxion.js'
 import { packU128, unpackU128 } from '../packed.js'
 import { DIFF_CASES, codeOf, seeded } from '../test-support/random.js'
 

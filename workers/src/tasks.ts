@@ -1,0 +1,59 @@
+// Worker-side tasks run by Piscina. Each reads its shard of a shared table in place and calls
+// the native core; results travel back as typed arrays (transferred, not cloned).
+import { healthFactors, liquidationCandidates, stressScan, MonteCarloModel } from '@fluxion/native'
+import type { LiquidationCandidates, LiquidationRules, ScanMarket, StressOutcomes } from '@fluxion/native'
+import { move } from 'piscina'
+import { AccountTable, type AccountTableLayout } from './account-table.js'
+
+/** What every account task receives: the shared table and the shard to scan. */
+export interface ShardTask {
+  buffer: SharedArrayBuffer
+  layout: AccountTableLayout
+  market: ScanMarket
+  start: number
+  end: number
+}
+
+/** Fills the health-factor column of accounts [start, end). */
+export function healthScan(task: ShardTask): number {
+  const table = AccountTable.attach(task.buffer, task.layout)
+  const { collateral, debt } = table.shard(task.start, task.end)
+  healthFactors(collateral, debt, task.market, table.healthFactors(task.start, task.end))
+  return task.end - task.start
+}
+
+/** Liquidation candidates among accounts [start, end), with table-wide account indices. */
+export function liquidationScan(task: ShardTask & { bonuses: Float64Array; rules: LiquidationRules }): LiquidationCandidates {
+  const { collateral, debt } = AccountTable.attach(task.buffer, task.layout).shard(task.start, task.end)
+  return liquidationCandidates(collateral, debt, task.market, task.bonuses, task.rules, task.start)
+}
+
+/** Stress outcomes of accounts [start, end) under every scenario. */
+export function stressShard(task: ShardTask & { shocks: Float64Array }): StressOutcomes {
+  const { collateral, debt } = AccountTable.attach(task.buffer, task.layout).shard(task.start, task.end)
+  return stressScan(collateral, debt, task.market, task.shocks)
+}
+
+/** A portfolio model for Monte Carlo, as plain data that crosses threads. */
+export interface MonteCarloSpec {
+  exposures: Float64Array
+  mean: Float64Array
+  covariance: Float64Array
+  revaluation?: 'linear' | 'exponential'
+}
+
+// Models are cached per worker under the run's key, so the shards of one run factor the
+// covariance once per worker rather than once per shard.
+const models = new Map<string, MonteCarloModel>()
+
+/** The k largest losses of paths [firstPath, firstPath + paths). */
+export function monteCarloTail(task: { key: string; spec: MonteCarloSpec; seed: number; firstPath: number; paths: number; k: number }): Float64Array {
+  let model = models.get(task.key)
+  if (!model) {
+    const { exposures, mean, covariance, revaluation } = task.spec
+    model = new MonteCarloModel(exposures, mean, covariance, revaluation)
+    if (models.size > 16) models.clear()
+    models.set(task.key, model)
+  }
+  return move(model.shardTail(task.seed, task.firstPath, task.paths, task.k)) as Float64Array
+}
