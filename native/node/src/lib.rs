@@ -2,3 +2,4 @@
 
 mod convert;
 mod v2;
+mod v3;
