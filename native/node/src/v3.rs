@@ -3,8 +3,10 @@
 use crate::convert::{guard, guard_js, invalid, js_error, narrow_u128, read_u128, small_uint, u128_count, write_u128, Int256, Result, Uint256};
 use fluxion_core::amm::v3;
 use fluxion_core::U256;
-use napi::bindgen_prelude::BigUint64Array;
+use napi::bindgen_prelude::{BigUint64Array, ToNapiValue};
+use napi::sys;
 use napi_derive::napi;
+use std::ffi::CStr;
 
 const MAX_UINT160_BITS: usize = 160;
 
@@ -97,8 +99,48 @@ pub fn v3_mul_div_rounding_up(a: Uint256, b: Uint256, denominator: Uint256) -> R
     guard(|| v3::mul_div_rounding_up(a.0, b.0, denominator.0).map(Uint256))
 }
 
+/// Builds a plain JS object from static property names in one `napi_define_properties` call.
+/// (The derived conversion allocates a C string per property; results are returned per quote, so
+/// this is on the hot path.)
+unsafe fn plain_object<const N: usize>(env: sys::napi_env, fields: [(&'static CStr, sys::napi_value); N]) -> napi::Result<sys::napi_value> {
+    let failed = |what: &str| napi::Error::new(napi::Status::GenericFailure, format!("could not {what}"));
+    let mut object = std::ptr::null_mut();
+    if unsafe { sys::napi_create_object(env, &mut object) } != sys::Status::napi_ok {
+        return Err(failed("create an object"));
+    }
+    let attributes = sys::PropertyAttributes::writable | sys::PropertyAttributes::enumerable | sys::PropertyAttributes::configurable;
+    let descriptors = fields.map(|(name, value)| sys::napi_property_descriptor {
+        utf8name: name.as_ptr(),
+        name: std::ptr::null_mut(),
+        method: None,
+        getter: None,
+        setter: None,
+        value,
+        attributes,
+        data: std::ptr::null_mut(),
+    });
+    if unsafe { sys::napi_define_properties(env, object, N, descriptors.as_ptr()) } != sys::Status::napi_ok {
+        return Err(failed("set the result's properties"));
+    }
+    Ok(object)
+}
+
+/// A bigint from a U256: values below 2^64 through `napi_create_bigint_uint64`, which skips the
+/// exception scope that `napi_create_bigint_words` sets up (several times faster); wider values
+/// through the shared conversion.
+unsafe fn bigint(env: sys::napi_env, value: U256) -> napi::Result<sys::napi_value> {
+    let limbs = value.as_limbs();
+    if (limbs[1] | limbs[2] | limbs[3]) == 0 {
+        let mut out = std::ptr::null_mut();
+        if unsafe { sys::napi_create_bigint_uint64(env, limbs[0], &mut out) } == sys::Status::napi_ok {
+            return Ok(out);
+        }
+    }
+    unsafe { Uint256::to_napi_value(env, Uint256(value)) }
+}
+
 /// One swap step inside a single liquidity range.
-#[napi(object)]
+#[napi(object, object_to_js = false)]
 pub struct SwapStepResult {
     /// Price after the step.
     pub sqrt_ratio_next_x96: Uint256,
@@ -144,8 +186,24 @@ pub struct TickLiquidity {
     pub liquidity_net: Int256,
 }
 
+impl ToNapiValue for SwapStepResult {
+    unsafe fn to_napi_value(env: sys::napi_env, v: Self) -> napi::Result<sys::napi_value> {
+        unsafe {
+            plain_object(
+                env,
+                [
+                    (c"sqrtRatioNextX96", bigint(env, v.sqrt_ratio_next_x96.0)?),
+                    (c"amountIn", bigint(env, v.amount_in.0)?),
+                    (c"amountOut", bigint(env, v.amount_out.0)?),
+                    (c"feeAmount", bigint(env, v.fee_amount.0)?),
+                ],
+            )
+        }
+    }
+}
+
 /// The result of a whole v3 swap and the pool's state after it.
-#[napi(object)]
+#[napi(object, object_to_js = false)]
 pub struct V3SwapResult {
     /// Total paid to the pool, fees included.
     pub amount_in: Uint256,
@@ -161,6 +219,25 @@ pub struct V3SwapResult {
     pub liquidity_after: Uint256,
     /// Initialized ticks crossed.
     pub ticks_crossed: u32,
+}
+
+impl ToNapiValue for V3SwapResult {
+    unsafe fn to_napi_value(env: sys::napi_env, v: Self) -> napi::Result<sys::napi_value> {
+        unsafe {
+            plain_object(
+                env,
+                [
+                    (c"amountIn", bigint(env, v.amount_in.0)?),
+                    (c"amountOut", bigint(env, v.amount_out.0)?),
+                    (c"feeAmount", bigint(env, v.fee_amount.0)?),
+                    (c"sqrtPriceAfter", bigint(env, v.sqrt_price_after.0)?),
+                    (c"tickAfter", i32::to_napi_value(env, v.tick_after)?),
+                    (c"liquidityAfter", bigint(env, v.liquidity_after.0)?),
+                    (c"ticksCrossed", u32::to_napi_value(env, v.ticks_crossed)?),
+                ],
+            )
+        }
+    }
 }
 
 impl From<v3::SwapResult> for V3SwapResult {
@@ -318,3 +395,4 @@ impl ConcentratedLiquidityPool {
         })
     }
 }
+

@@ -153,12 +153,19 @@ pub fn get_amount0_delta(sqrt_ratio_a_x96: U256, sqrt_ratio_b_x96: U256, liquidi
 pub fn get_amount1_delta(sqrt_ratio_a_x96: U256, sqrt_ratio_b_x96: U256, liquidity: u128, round_up: bool) -> Result<U256> {
     let (lower, upper) = sorted(sqrt_ratio_a_x96, sqrt_ratio_b_x96);
     let difference = upper - lower;
-    let liquidity = U256::from(liquidity);
-    if round_up {
-        mul_div_rounding_up(liquidity, difference, Q96)
-    } else {
-        mul_div(liquidity, difference, Q96)
+    // mulDiv(L, Δ, 2^96) is a shift of the 512-bit product; the remainder is its low 96 bits.
+    let product = U256::from(liquidity).widening_mul::<256, 4, 512, 8>(difference);
+    let quotient: ruint::Uint<512, 8> = product >> 96;
+    let limbs = quotient.as_limbs();
+    if (limbs[4] | limbs[5] | limbs[6] | limbs[7]) != 0 {
+        return Err(Error::Overflow("getAmount1Delta exceeds uint256"));
     }
+    let mut amount = U256::from_limbs([limbs[0], limbs[1], limbs[2], limbs[3]]);
+    let remainder_nonzero = (product.as_limbs()[0] | (product.as_limbs()[1] & ((1u64 << 32) - 1))) != 0;
+    if round_up && remainder_nonzero {
+        amount = amount.checked_add(U256::from(1u8)).ok_or(Error::Overflow("getAmount1Delta exceeds uint256"))?;
+    }
+    Ok(amount)
 }
 
 #[cfg(test)]

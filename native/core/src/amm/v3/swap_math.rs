@@ -23,6 +23,31 @@ pub struct SwapStep {
     pub fee_amount: U256,
 }
 
+/// A U256 as the nearest-ish f64 (relative error below 2^-52).
+#[inline]
+fn to_f64(x: U256) -> f64 {
+    let l = x.as_limbs();
+    const W: f64 = 18446744073709551616.0; // 2^64
+    ((l[3] as f64 * W + l[2] as f64) * W + l[1] as f64) * W + l[0] as f64
+}
+
+/// True when `amount` is certainly below `getAmount0Delta(lower, upper, liquidity, _)` (either
+/// rounding): an f64 estimate of `L·2^96·(upper − lower)/(upper·lower)` with a 1e-9 relative
+/// margin, far above its rounding error (about 1e-15), and 2 wei for the integer roundings.
+/// A `false` decides nothing; the exact value is then computed.
+#[inline]
+fn below_amount0_lower_bound(amount: U256, lower: U256, upper: U256, liquidity: u128) -> bool {
+    if lower.is_zero() || lower >= upper {
+        return false;
+    }
+    // The difference is taken exactly before converting, so every f64 operation below is a
+    // product or quotient (no cancellation) and the estimate's relative error stays ~1e-15.
+    let (a, b, difference) = (to_f64(lower), to_f64(upper), to_f64(upper - lower));
+    let estimate = liquidity as f64 * 79228162514264337593543950336.0 * (difference / b) / a;
+    let bound = estimate * (1.0 - 1e-9) - 2.0;
+    bound > 0.0 && to_f64(amount) * (1.0 + 1e-9) < bound
+}
+
 /// Swaps within one range from `sqrt_ratio_current_x96` toward `sqrt_ratio_target_x96` with
 /// `liquidity`, spending at most `amount_remaining` (exact in) or buying at most it (exact out).
 /// The direction is implied by the two prices (target ≤ current means token0 in), as in the
@@ -43,6 +68,11 @@ pub fn compute_swap_step(
     }
     let current = sqrt_ratio_current_x96;
     let target = sqrt_ratio_target_x96;
+    if current == target {
+        // A step of zero length (the price sits on the step's boundary): every delta is zero,
+        // the target is reached, and the fee on zero input is zero, as in the reference.
+        return Ok(SwapStep { sqrt_ratio_next_x96: target, amount_in: U256::ZERO, amount_out: U256::ZERO, fee_amount: U256::ZERO });
+    }
     let zero_for_one = current >= target;
     let fee = U256::from(fee_pips);
     let fee_complement = U256::from(PIPS - fee_pips);
@@ -53,29 +83,46 @@ pub fn compute_swap_step(
     let mut amount_out = U256::ZERO;
     let next = if exact_in {
         let remaining_less_fee = mul_div(amount_remaining, fee_complement, pips)?;
-        amount_in = if zero_for_one {
-            get_amount0_delta(target, current, liquidity, true)?
-        } else {
-            get_amount1_delta(current, target, liquidity, true)?
-        };
-        if remaining_less_fee >= amount_in {
+        // The exact amount to the target is only needed when the step may reach it; a cheap
+        // lower bound settles the common partial step (the comparison's outcome is the same).
+        let surely_partial = zero_for_one && below_amount0_lower_bound(remaining_less_fee, target, current, liquidity);
+        if !surely_partial {
+            amount_in = if zero_for_one {
+                get_amount0_delta(target, current, liquidity, true)?
+            } else {
+                get_amount1_delta(current, target, liquidity, true)?
+            };
+        }
+        if !surely_partial && remaining_less_fee >= amount_in {
             target
         } else {
             get_next_sqrt_price_from_input(current, liquidity, remaining_less_fee, zero_for_one)?
         }
     } else {
-        amount_out = if zero_for_one {
-            get_amount1_delta(target, current, liquidity, false)?
-        } else {
-            get_amount0_delta(current, target, liquidity, false)?
-        };
-        if amount_remaining >= amount_out {
+        let surely_partial = !zero_for_one && below_amount0_lower_bound(amount_remaining, current, target, liquidity);
+        if !surely_partial {
+            amount_out = if zero_for_one {
+                get_amount1_delta(target, current, liquidity, false)?
+            } else {
+                get_amount0_delta(current, target, liquidity, false)?
+            };
+        }
+        if !surely_partial && amount_remaining >= amount_out {
             target
         } else {
             get_next_sqrt_price_from_output(current, liquidity, amount_remaining, zero_for_one)?
         }
     };
     let reached_target = next == target;
+    if reached_target && amount_in.is_zero() && amount_out.is_zero() {
+        // A step judged partial by the bound can still land on the target through the next
+        // price's rounding; the reference then uses the amount to the target, so compute it.
+        if exact_in && zero_for_one {
+            amount_in = get_amount0_delta(target, current, liquidity, true)?;
+        } else if !exact_in && !zero_for_one {
+            amount_out = get_amount0_delta(current, target, liquidity, false)?;
+        }
+    }
 
     // Recompute the amounts for a partial step (the full-step ones are already exact).
     if zero_for_one {
@@ -200,6 +247,36 @@ mod tests {
         assert_eq!(step.fee_amount, u(10));
         assert_eq!(step.amount_out, U256::ZERO);
         assert_eq!(step.sqrt_ratio_next_x96, u(2413));
+    }
+
+    #[test]
+    fn partial_step_rounding_onto_the_target_uses_the_full_amount() {
+        // Found by the SDK differential test: the price from output rounds up onto the target,
+        // so the output is the (capped) amount to the target, not zero.
+        let step = compute_swap_step(u(94042926900), u(94042926901), 100616927553, u(184), false, 10000).unwrap();
+        assert_eq!(step.sqrt_ratio_next_x96, u(94042926901));
+        assert_eq!(step.amount_out, u(184));
+    }
+
+    #[test]
+    fn lower_bound_shortcut_never_contradicts_the_exact_amount() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let min = crate::amm::v3::MIN_SQRT_RATIO;
+        for _ in 0..200_000 {
+            let a = min + (U256::from(rng.gen::<u128>()) << rng.gen_range(0..32usize));
+            let gap = U256::from(rng.gen::<u64>()) >> rng.gen_range(0..64usize);
+            let b = a + gap + U256::from(1u8);
+            let liquidity: u128 = rng.gen::<u128>() >> rng.gen_range(0..128u32);
+            let exact = get_amount0_delta(a, b, liquidity, false).unwrap();
+            // Probe amounts right around the exact value.
+            for delta in [0i64, -1, -2, -3, 1] {
+                let amount = if delta < 0 { exact.saturating_sub(U256::from(-delta as u64)) } else { exact + U256::from(delta as u64) };
+                if below_amount0_lower_bound(amount, a, b, liquidity) {
+                    assert!(amount < exact, "{amount} {a} {b} {liquidity}");
+                }
+            }
+        }
     }
 
     #[test]

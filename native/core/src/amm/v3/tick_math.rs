@@ -44,8 +44,9 @@ const BIT0_FACTOR: u128 = 0xfffcb933bd6fad37aa2d162d1a594001;
 /// The 256-bit product of two u128 values as (high, low) words.
 #[inline]
 pub(crate) fn mul_u128_wide(a: u128, b: u128) -> (u128, u128) {
-    let (a_hi, a_lo) = (a >> 64, a & u64::MAX as u128);
-    let (b_hi, b_lo) = (b >> 64, b & u64::MAX as u128);
+    // Four 64×64 → 128 products (each one machine multiply).
+    let (a_hi, a_lo) = ((a >> 64) as u64 as u128, a as u64 as u128);
+    let (b_hi, b_lo) = ((b >> 64) as u64 as u128, b as u64 as u128);
     let ll = a_lo * b_lo;
     let lh = a_lo * b_hi;
     let hl = a_hi * b_lo;
@@ -76,7 +77,7 @@ pub fn get_sqrt_ratio_at_tick(tick: i32) -> Result<U256> {
     }
     let ratio: U256 = match ratio {
         None => return Ok(U256::from(1u8) << 96), // tick 0: 2^128 >> 32 exactly
-        Some(r) if tick > 0 => U256::MAX / U256::from(r),
+        Some(r) if tick > 0 => super::full_math::div_256(U256::MAX, U256::from(r)).0,
         Some(r) => U256::from(r),
     };
     // Q128.128 → Q64.96, rounding up.
