@@ -6,6 +6,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { ConcentratedLiquidityPool, v3GetTickAtSqrtRatio } from '../index.js'
 import { codeOf } from '../test-support/random.js'
 
@@ -28,7 +29,7 @@ interface Fixture {
   }[]
 }
 
-const fixture: Fixture = JSON.parse(readFileSync(new URL('../test-support/fixtures/v3-pool-swaps-snapshot.json', import.meta.url), 'utf8'))
+const fixture: Fixture = JSON.parse(readFileSync(join(__dirname, '../test-support/fixtures/v3-pool-swaps-snapshot.json'), 'utf8'))
 
 test('v3-core swap snapshot: 240 whole-pool swaps match to the wei', () => {
   let swaps = 0
