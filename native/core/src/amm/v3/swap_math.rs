@@ -43,7 +43,8 @@ fn below_amount0_lower_bound(amount: U256, lower: U256, upper: U256, liquidity: 
     // The difference is taken exactly before converting, so every f64 operation below is a
     // product or quotient (no cancellation) and the estimate's relative error stays ~1e-15.
     let (a, b, difference) = (to_f64(lower), to_f64(upper), to_f64(upper - lower));
-    let estimate = liquidity as f64 * 79228162514264337593543950336.0 * (difference / b) / a;
+    let liquidity = (liquidity >> 64) as u64 as f64 * 18446744073709551616.0 + liquidity as u64 as f64;
+    let estimate = liquidity * 79228162514264337593543950336.0 * (difference / b) / a;
     let bound = estimate * (1.0 - 1e-9) - 2.0;
     bound > 0.0 && to_f64(amount) * (1.0 + 1e-9) < bound
 }
