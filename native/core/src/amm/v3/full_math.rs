@@ -49,37 +49,8 @@ fn div_wide(hi: u64, lo: u64, v: u64) -> (u64, u64) {
     ((n / v as u128) as u64, (n % v as u128) as u64)
 }
 
-/// `floor((2^128 − 1) / d) − 2^64` for a normalised `d` (top bit set): the reciprocal that lets
-/// [`div_2by1`] replace a hardware division by multiplications (Möller and Granlund, "Improved
-/// division by invariant integers", IEEE Trans. Computers 2011, algorithm 4).
-#[inline(always)]
-fn reciprocal(d: u64) -> u64 {
-    debug_assert!(d >> 63 == 1);
-    // (2^128 − 1) / d = (!d · 2^64 + (2^64 − 1)) / d + 2^64; !d < d, so one 128/64 division.
-    div_wide(!d, u64::MAX, d).0
-}
-
-/// `(u1·2^64 + u0) / d` and the remainder for a normalised `d` with its [`reciprocal`], `u1 < d`.
-#[inline(always)]
-fn div_2by1(u1: u64, u0: u64, d: u64, v: u64) -> (u64, u64) {
-    let q = (v as u128 * u1 as u128).wrapping_add(((u1 as u128) << 64) | u0 as u128);
-    let mut q1 = ((q >> 64) as u64).wrapping_add(1);
-    let q0 = q as u64;
-    let mut r = u0.wrapping_sub(q1.wrapping_mul(d));
-    if r > q0 {
-        q1 = q1.wrapping_sub(1);
-        r = r.wrapping_add(d);
-    }
-    if r >= d {
-        q1 = q1.wrapping_add(1);
-        r -= d;
-    }
-    (q1, r)
-}
-
 /// Divides a 512-bit number by a nonzero 256-bit one whose quotient is known to fit 256 bits
-/// (Knuth's algorithm D on 64-bit limbs, quotient limbs estimated with a precomputed
-/// reciprocal). Returns the quotient and whether a remainder is left.
+/// (Knuth's algorithm D on 64-bit limbs). Returns the quotient and whether a remainder is left.
 fn div_512_by_256(numerator: &[u64; 8], divisor: &U256) -> (U256, bool) {
     let d = divisor.as_limbs();
     let m = d.iter().rposition(|&w| w != 0).map_or(0, |i| i + 1);
@@ -87,6 +58,16 @@ fn div_512_by_256(numerator: &[u64; 8], divisor: &U256) -> (U256, bool) {
     let n_len = numerator.iter().rposition(|&w| w != 0).map_or(0, |i| i + 1);
     if n_len < m {
         return (U256::ZERO, n_len > 0);
+    }
+    if m == 1 {
+        // Short division by one limb.
+        let v = d[0];
+        let mut q = [0u64; 8];
+        let mut rem = 0u64;
+        for i in (0..n_len).rev() {
+            (q[i], rem) = div_wide(rem, numerator[i], v);
+        }
+        return (U256::from_limbs([q[0], q[1], q[2], q[3]]), rem != 0);
     }
     // Normalise so the divisor's top limb has its high bit set.
     let shift = d[m - 1].leading_zeros();
@@ -106,20 +87,8 @@ fn div_512_by_256(numerator: &[u64; 8], divisor: &U256) -> (U256, bool) {
         }
         u[0] = numerator[0] << shift;
     }
-    let top = v[m - 1];
-    let inverse = reciprocal(top);
-    let mut q = [0u64; 9];
-    // The shifted numerator may use one more limb than the original.
-    let used = if u[n_len] != 0 { n_len + 1 } else { n_len };
-    if m == 1 {
-        // Short division by one normalised limb.
-        let mut rem = 0u64;
-        for i in (0..used).rev() {
-            (q[i], rem) = div_2by1(rem, u[i], top, inverse);
-        }
-        return (U256::from_limbs([q[0], q[1], q[2], q[3]]), rem != 0);
-    }
-    let top128 = top as u128;
+    let mut q = [0u64; 8];
+    let top = v[m - 1] as u128;
     let second = v[m - 2] as u128;
     let b = 1u128 << 64;
     // Only quotient limbs below the numerator's length can be nonzero.
@@ -127,17 +96,17 @@ fn div_512_by_256(numerator: &[u64; 8], divisor: &U256) -> (U256, bool) {
     for j in (0..=last).rev() {
         // Estimate the quotient limb from the top two limbs (the remainder invariant keeps
         // u[j + m] ≤ top; equality means the estimate saturates at b − 1).
-        let (mut qhat, mut rhat): (u128, u128) = if u[j + m] >= top {
+        let (mut qhat, mut rhat): (u128, u128) = if u[j + m] as u128 >= top {
             let num = ((u[j + m] as u128) << 64) | u[j + m - 1] as u128;
             let qhat = b - 1;
-            (qhat, num - qhat * top128)
+            (qhat, num - qhat * top)
         } else {
-            let (q, r) = div_2by1(u[j + m], u[j + m - 1], top, inverse);
+            let (q, r) = div_wide(u[j + m], u[j + m - 1], top as u64);
             (q as u128, r as u128)
         };
         while rhat < b && qhat * second > ((rhat << 64) | u[j + m - 2] as u128) {
             qhat -= 1;
-            rhat += top128;
+            rhat += top;
         }
         // u[j..=j+m] -= qhat · v
         let mut borrow: i128 = 0;

@@ -23,30 +23,20 @@ pub struct SwapStep {
     pub fee_amount: U256,
 }
 
-/// A U256 as the nearest-ish f64 (relative error below 2^-52).
-#[inline]
-fn to_f64(x: U256) -> f64 {
-    let l = x.as_limbs();
-    const W: f64 = 18446744073709551616.0; // 2^64
-    ((l[3] as f64 * W + l[2] as f64) * W + l[1] as f64) * W + l[0] as f64
-}
-
 /// True when `amount` is certainly below `getAmount0Delta(lower, upper, liquidity, _)` (either
-/// rounding): an f64 estimate of `L·2^96·(upper − lower)/(upper·lower)` with a 1e-9 relative
-/// margin, far above its rounding error (about 1e-15), and 2 wei for the integer roundings.
+/// rounding), judged from bit lengths alone: with `E = bits(L) + bits(upper − lower) + 94 −
+/// bits(lower) − bits(upper)`, the exact value `L·2^96·(upper − lower)/(upper·lower)` exceeds
+/// `2^E`, so both roundings are at least `2^E`, while `amount < 2^bits(amount) ≤ 2^(E−2)`.
 /// A `false` decides nothing; the exact value is then computed.
 #[inline]
 fn below_amount0_lower_bound(amount: U256, lower: U256, upper: U256, liquidity: u128) -> bool {
-    if lower.is_zero() || lower >= upper {
+    if lower.is_zero() || lower >= upper || liquidity == 0 {
         return false;
     }
-    // The difference is taken exactly before converting, so every f64 operation below is a
-    // product or quotient (no cancellation) and the estimate's relative error stays ~1e-15.
-    let (a, b, difference) = (to_f64(lower), to_f64(upper), to_f64(upper - lower));
-    let liquidity = (liquidity >> 64) as u64 as f64 * 18446744073709551616.0 + liquidity as u64 as f64;
-    let estimate = liquidity * 79228162514264337593543950336.0 * (difference / b) / a;
-    let bound = estimate * (1.0 - 1e-9) - 2.0;
-    bound > 0.0 && to_f64(amount) * (1.0 + 1e-9) < bound
+    let exponent = (128 - liquidity.leading_zeros()) as i64 + (upper - lower).bit_len() as i64 + 94
+        - lower.bit_len() as i64
+        - upper.bit_len() as i64;
+    (amount.bit_len() as i64) <= exponent - 2
 }
 
 /// Swaps within one range from `sqrt_ratio_current_x96` toward `sqrt_ratio_target_x96` with
@@ -264,20 +254,25 @@ mod tests {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
         let min = crate::amm::v3::MIN_SQRT_RATIO;
+        let mut decided = 0u32;
         for _ in 0..200_000 {
             let a = min + (U256::from(rng.gen::<u128>()) << rng.gen_range(0..32usize));
             let gap = U256::from(rng.gen::<u64>()) >> rng.gen_range(0..64usize);
             let b = a + gap + U256::from(1u8);
             let liquidity: u128 = rng.gen::<u128>() >> rng.gen_range(0..128u32);
             let exact = get_amount0_delta(a, b, liquidity, false).unwrap();
-            // Probe amounts right around the exact value.
-            for delta in [0i64, -1, -2, -3, 1] {
-                let amount = if delta < 0 { exact.saturating_sub(U256::from(-delta as u64)) } else { exact + U256::from(delta as u64) };
+            // Probe amounts around the exact value and at every power-of-two fraction of it.
+            let mut probes: Vec<U256> = [0u64, 1, 2, 3].iter().map(|d| exact.saturating_sub(U256::from(*d))).collect();
+            probes.push(exact + U256::from(1u8));
+            probes.extend((1..12).map(|k| exact >> k));
+            for amount in probes {
                 if below_amount0_lower_bound(amount, a, b, liquidity) {
                     assert!(amount < exact, "{amount} {a} {b} {liquidity}");
+                    decided += 1;
                 }
             }
         }
+        assert!(decided > 1_000, "the shortcut should decide some far-below amounts, decided {decided}");
     }
 
     #[test]
