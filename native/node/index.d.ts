@@ -20,6 +20,68 @@ export type Int256 = bigint
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/**
+ * A Uniswap v3 pool held in native memory: its price, tick, in-range liquidity, fee and
+ * initialized ticks. Quotes and swaps follow `UniswapV3Pool.swap` to the wei, including where
+ * each step stops (next initialized tick or tick-bitmap word edge).
+ */
+export declare class ConcentratedLiquidityPool {
+  /**
+   * A pool from its state: `sqrtPriceX96` (in [MIN_SQRT_RATIO, MAX_SQRT_RATIO)), in-range
+   * `liquidity`, `feePips` (1e-6, below 1e6), `tickSpacing` (1..16383) and the initialized
+   * ticks, which must be sorted, unique, multiples of the spacing, in range, and consistent
+   * (running sum of `liquidityNet` within uint128, zero in total, equal to `liquidity` at the
+   * current tick). `tick` defaults to `getTickAtSqrtRatio(sqrtPriceX96)`; pass the pool's
+   * `slot0.tick` when the price sits exactly on a tick crossed downward.
+   */
+  constructor(sqrtPriceX96: Uint256, liquidity: Uint256, feePips: number, tickSpacing: number, ticks: Array<TickLiquidity>, tick?: number | undefined | null)
+  /** Current sqrt price (Q64.96). */
+  get sqrtPriceX96(): Uint256
+  /** Current tick, as the pool stores it. */
+  get tick(): number
+  /** In-range liquidity. */
+  get liquidity(): Uint256
+  /** Fee in pips (1e-6). */
+  get feePips(): number
+  /** Tick spacing. */
+  get tickSpacing(): number
+  /** The initialized ticks, ascending. */
+  get ticks(): Array<TickLiquidity>
+  /**
+   * Quote for selling exactly `amountIn` of token0 (`zeroForOne`) or token1, stopping at
+   * `sqrtPriceLimitX96` if given (it must lie on the swap's side of the price:
+   * `PRICE_LIMIT` otherwise). The pool is unchanged; `amountIn` of the result is what was used.
+   */
+  quoteExactIn(amountIn: Uint256, zeroForOne: boolean, sqrtPriceLimitX96?: Uint256 | undefined | null): V3SwapResult
+  /**
+   * Only the output of selling exactly `amountIn`: the same swap as `quoteExactIn`, for callers
+   * (routers, quoters) that need the amount alone and not the pool state after it.
+   */
+  quoteAmountOut(amountIn: Uint256, zeroForOne: boolean, sqrtPriceLimitX96?: Uint256 | undefined | null): Uint256
+  /**
+   * Quote for buying exactly `amountOut` of token1 (`zeroForOne`) or token0. Without a price
+   * limit the whole output must be available (`INSUFFICIENT_LIQUIDITY` otherwise, as the
+   * periphery's quoter); with one, a partial fill is returned as the pool gives it.
+   */
+  quoteExactOut(amountOut: Uint256, zeroForOne: boolean, sqrtPriceLimitX96?: Uint256 | undefined | null): V3SwapResult
+  /**
+   * Swaps exactly `amountIn` and moves the pool to the new state; `SLIPPAGE_EXCEEDED` when the
+   * output is below `minOut`, and then (as on any error) the pool is unchanged.
+   */
+  swapExactIn(amountIn: Uint256, zeroForOne: boolean, minOut: Uint256, sqrtPriceLimitX96?: Uint256 | undefined | null): V3SwapResult
+  /**
+   * Swaps for exactly `amountOut` and moves the pool to the new state; `SLIPPAGE_EXCEEDED`
+   * when the input is above `maxIn`, and then (as on any error) the pool is unchanged.
+   */
+  swapExactOut(amountOut: Uint256, zeroForOne: boolean, maxIn: Uint256, sqrtPriceLimitX96?: Uint256 | undefined | null): V3SwapResult
+  /**
+   * Quotes many exact inputs (packed little-endian u128, two words each) from the current
+   * state in one call and returns the outputs packed the same way. Fails as a whole, naming
+   * the first bad index.
+   */
+  quoteExactInBatch(amountsIn: BigUint64Array, zeroForOne: boolean): BigUint64Array
+}
+
 /** A constant-product pool held in native memory: quote and swap without resending state. */
 export declare class ConstantProductPool {
   /** A pool from its reserves (each at most 2^112 − 1) and fee in basis points (default 30). */
@@ -532,8 +594,28 @@ export interface StressOutcomes {
  */
 export declare function stressScan(collateral: Array<Float64Array>, debt: Array<Float64Array>, market: ScanMarket, shocks: Float64Array): StressOutcomes
 
+/** One swap step inside a single liquidity range. */
+export interface SwapStepResult {
+  /** Price after the step. */
+  sqrtRatioNextX96: Uint256
+  /** Input without the fee, rounded up. */
+  amountIn: Uint256
+  /** Output, rounded down. */
+  amountOut: Uint256
+  /** Fee on the input, rounded up. */
+  feeAmount: Uint256
+}
+
 /** How many of `n` outcomes lie in the tail at `confidence`: ⌈n(1 − α)⌉, at least 1. */
 export declare function tailCount(n: number, confidence: number): number
+
+/** An initialized tick: its index and the liquidity added when the price crosses it upward. */
+export interface TickLiquidity {
+  /** Tick index, a multiple of the pool's spacing. */
+  tick: number
+  /** Liquidity added crossing upward (removed crossing downward), an int128. */
+  liquidityNet: Int256
+}
 
 /** Basel traffic light: green while F(x) < 95 %, red once F(x) ≥ 99.99 %. */
 export declare function trafficLight(observations: number, exceptions: number, p: number): TrafficLight
@@ -556,6 +638,66 @@ export declare function v2GetAmountOut(amountIn: Uint256, reserveIn: Uint256, re
  * little-endian u128 (two words per amount). Fails as a whole, naming the first bad index.
  */
 export declare function v2GetAmountsOutBatch(reserveIn: Uint256, reserveOut: Uint256, amountsIn: BigUint64Array, feeBps?: number | undefined | null): BigUint64Array
+
+/**
+ * `SwapMath.computeSwapStep`: `amountRemaining` is signed as in the reference (positive: exact
+ * input, negative: exact output); the direction follows from the two prices; fee in pips (1e-6).
+ */
+export declare function v3ComputeSwapStep(sqrtRatioCurrentX96: Uint256, sqrtRatioTargetX96: Uint256, liquidity: Uint256, amountRemaining: Int256, feePips: number): SwapStepResult
+
+/** `SqrtPriceMath.getAmount0Delta`: token0 between two sqrt prices for `liquidity`. */
+export declare function v3GetAmount0Delta(sqrtRatioAX96: Uint256, sqrtRatioBX96: Uint256, liquidity: Uint256, roundUp: boolean): Uint256
+
+/** `SqrtPriceMath.getAmount1Delta`: token1 between two sqrt prices for `liquidity`. */
+export declare function v3GetAmount1Delta(sqrtRatioAX96: Uint256, sqrtRatioBX96: Uint256, liquidity: Uint256, roundUp: boolean): Uint256
+
+/**
+ * `SqrtPriceMath.getNextSqrtPriceFromInput`: the price after `amountIn` of token0
+ * (`zeroForOne`) or token1 goes in.
+ */
+export declare function v3GetNextSqrtPriceFromInput(sqrtPriceX96: Uint256, liquidity: Uint256, amountIn: Uint256, zeroForOne: boolean): Uint256
+
+/**
+ * `SqrtPriceMath.getNextSqrtPriceFromOutput`: the price after `amountOut` of token1
+ * (`zeroForOne`) or token0 comes out. More than the liquidity holds is `INSUFFICIENT_LIQUIDITY`.
+ */
+export declare function v3GetNextSqrtPriceFromOutput(sqrtPriceX96: Uint256, liquidity: Uint256, amountOut: Uint256, zeroForOne: boolean): Uint256
+
+/** `TickMath.getSqrtRatioAtTick`: sqrt(1.0001^tick) as Q64.96, rounded up. */
+export declare function v3GetSqrtRatioAtTick(tick: number): Uint256
+
+/**
+ * `TickMath.getTickAtSqrtRatio`: the greatest tick whose sqrt ratio is at most the price.
+ * The price must be in `[MIN_SQRT_RATIO, MAX_SQRT_RATIO)`.
+ */
+export declare function v3GetTickAtSqrtRatio(sqrtPriceX96: Uint256): number
+
+/**
+ * `FullMath.mulDiv`: floor(a·b / denominator) with a 512-bit intermediate; `OVERFLOW` when the
+ * denominator is 0 or the result exceeds uint256.
+ */
+export declare function v3MulDiv(a: Uint256, b: Uint256, denominator: Uint256): Uint256
+
+/** `FullMath.mulDivRoundingUp`: ceil(a·b / denominator), same failures as `v3MulDiv`. */
+export declare function v3MulDivRoundingUp(a: Uint256, b: Uint256, denominator: Uint256): Uint256
+
+/** The result of a whole v3 swap and the pool's state after it. */
+export interface V3SwapResult {
+  /** Total paid to the pool, fees included. */
+  amountIn: Uint256
+  /** Total paid by the pool. */
+  amountOut: Uint256
+  /** Fees included in `amountIn`. */
+  feeAmount: Uint256
+  /** Sqrt price after the swap (Q64.96). */
+  sqrtPriceAfter: Uint256
+  /** Tick after the swap, as the pool stores it. */
+  tickAfter: number
+  /** In-range liquidity after the swap. */
+  liquidityAfter: Uint256
+  /** Initialized ticks crossed. */
+  ticksCrossed: number
+}
 
 /** A Value at Risk and Expected Shortfall pair, both as positive losses. */
 export interface VarEs {

@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.ConcentratedLiquidityPool = nativeBinding.ConcentratedLiquidityPool
 module.exports.ConstantProductPool = nativeBinding.ConstantProductPool
 module.exports.LiquidityBookVolatility = nativeBinding.LiquidityBookVolatility
 module.exports.MonteCarloModel = nativeBinding.MonteCarloModel
@@ -877,4 +878,13 @@ module.exports.trafficLight = nativeBinding.trafficLight
 module.exports.v2GetAmountIn = nativeBinding.v2GetAmountIn
 module.exports.v2GetAmountOut = nativeBinding.v2GetAmountOut
 module.exports.v2GetAmountsOutBatch = nativeBinding.v2GetAmountsOutBatch
+module.exports.v3ComputeSwapStep = nativeBinding.v3ComputeSwapStep
+module.exports.v3GetAmount0Delta = nativeBinding.v3GetAmount0Delta
+module.exports.v3GetAmount1Delta = nativeBinding.v3GetAmount1Delta
+module.exports.v3GetNextSqrtPriceFromInput = nativeBinding.v3GetNextSqrtPriceFromInput
+module.exports.v3GetNextSqrtPriceFromOutput = nativeBinding.v3GetNextSqrtPriceFromOutput
+module.exports.v3GetSqrtRatioAtTick = nativeBinding.v3GetSqrtRatioAtTick
+module.exports.v3GetTickAtSqrtRatio = nativeBinding.v3GetTickAtSqrtRatio
+module.exports.v3MulDiv = nativeBinding.v3MulDiv
+module.exports.v3MulDivRoundingUp = nativeBinding.v3MulDivRoundingUp
 module.exports.varEsFromTails = nativeBinding.varEsFromTails

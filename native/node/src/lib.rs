@@ -7,3 +7,4 @@ mod pmm;
 mod risk;
 mod stableswap;
 mod v2;
+mod v3;
