@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { MonteCarloModel, kupiecPof } from '@fluxion/native'
-import { logReturns, sp500Daily } from './price-history.js'
+import { logReturns, sp500Daily } from '../oracle/history.js'
 import { backtestEwmaVar, formatVarBacktest, RISKMETRICS_99 } from './var-backtest.js'
 
 test('EWMA 99 % VaR on the S&P 500 2000–2020: fat tails show as excess exceptions', () => {

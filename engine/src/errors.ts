@@ -1,0 +1,34 @@
+// Every error the engine raises: a class per stable code, so callers branch on `code` (or
+// `instanceof`) and the gateway can pass the code through unchanged.
+
+/** Base of every engine error: a stable machine-readable `code` and a human message. */
+export class EngineError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+
+/** A price is older than the feed's staleness limit: the market trades on no price at all. */
+export class StaleOracleError extends EngineError {
+  constructor(symbol: string, ageMs: number, maxAgeMs: number) {
+    super('STALE_ORACLE', `${symbol}: last price is ${ageMs} ms old (limit ${maxAgeMs} ms)`)
+  }
+}
+
+/** A market is paused (stale or deviating oracle) and accepts no trades. */
+export class MarketPausedError extends EngineError {
+  constructor(symbol: string, reason: string) {
+    super('MARKET_PAUSED', `${symbol} is paused: ${reason}`)
+  }
+}
+
+/** An input value outside its domain (zero or negative amount, malformed price, ...). */
+export class InvalidInputError extends EngineError {
+  constructor(message: string) {
+    super('INVALID_INPUT', message)
+  }
+}
