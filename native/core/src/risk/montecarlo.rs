@@ -4,7 +4,7 @@
 //! seeded by (seed, block index). A path's numbers therefore depend only on the seed and its
 //! index, so any split of the paths across workers gives the same losses, and the same VaR.
 
-use super::var::{from_tail, largest, merge_tails, tail_count, VarEs};
+use super::var::{from_tail, merge_tails, tail_count, VarEs};
 use super::{check_confidence, check_finite};
 use crate::{Error, Result};
 use rand::SeedableRng;
@@ -125,11 +125,30 @@ impl Model {
         -pnl
     }
 
-    /// The k largest losses of a shard of paths (the part of a Monte Carlo run one worker does).
+    /// The k largest losses of a shard of paths (the part of a Monte Carlo run one worker does),
+    /// sorted from the largest. Losses stream through a bounded min-heap of the k largest so far:
+    /// no buffer of all losses, and after a short warm-up almost every path costs one comparison.
     pub fn shard_tail(&self, seed: u64, first_path: u64, paths: u64, k: usize) -> Vec<f64> {
-        let mut losses = vec![0.0; paths as usize];
-        self.simulate(seed, first_path, &mut losses);
-        largest(&losses, k)
+        let mut tail = std::collections::BinaryHeap::with_capacity(k + 1);
+        let mut block = vec![0.0; BLOCK_PATHS as usize];
+        let mut path = first_path;
+        let end = first_path + paths;
+        while path < end {
+            let len = (end - path).min(BLOCK_PATHS - path % BLOCK_PATHS) as usize;
+            self.simulate(seed, path, &mut block[..len]);
+            for &loss in &block[..len] {
+                if tail.len() < k {
+                    tail.push(std::cmp::Reverse(Loss(loss)));
+                } else if k > 0 && loss > tail.peek().map_or(f64::NEG_INFINITY, |m| m.0 .0) {
+                    tail.pop();
+                    tail.push(std::cmp::Reverse(Loss(loss)));
+                }
+            }
+            path += len as u64;
+        }
+        let mut sorted: Vec<f64> = tail.into_iter().map(|r| r.0 .0).collect();
+        sorted.sort_unstable_by(|a, b| b.total_cmp(a));
+        sorted
     }
 
     /// Monte Carlo VaR and ES over `paths` paths in this thread.
@@ -137,6 +156,24 @@ impl Model {
         check_confidence(confidence)?;
         let k = tail_count(paths as usize, confidence)?;
         from_tail(&self.shard_tail(seed, 0, paths, k), k)
+    }
+}
+
+/// A loss ordered by `total_cmp`, so losses can live in a heap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Loss(f64);
+
+impl Eq for Loss {}
+
+impl PartialOrd for Loss {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Loss {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
     }
 }
 
@@ -220,6 +257,16 @@ mod tests {
             assert_eq!(merge_tails(&refs, k), whole);
         }
         assert_ne!(model.shard_tail(8, 0, paths, k), whole);
+    }
+
+    #[test]
+    fn streamed_tail_equals_the_k_largest_of_all_losses() {
+        let model = Model::new(&[1.0, -2.0], &[0.0, 0.001], &[0.04, 0.01, 0.01, 0.09], Revaluation::Exponential).unwrap();
+        for (first, paths, k) in [(0, 10_000, 100), (1234, 9_000, 1), (5000, 50, 50), (0, 3 * BLOCK_PATHS, 0)] {
+            let mut all = vec![0.0; paths as usize];
+            model.simulate(3, first, &mut all);
+            assert_eq!(model.shard_tail(3, first, paths, k), crate::risk::var::largest(&all, k), "{first} {paths} {k}");
+        }
     }
 
     #[test]
