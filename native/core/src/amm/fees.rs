@@ -275,11 +275,8 @@ pub fn lb_fee_amount(amount: u128, total_fee: U256) -> Result<u128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amm::testing::{E18, u};
 
-    fn u(v: u128) -> U256 {
-        U256::from(v)
-    }
-    const E18: u128 = 1_000_000_000_000_000_000;
 
     #[test]
     fn curve_v2_fee_is_mid_fee_at_balance_and_tends_to_out_fee() {

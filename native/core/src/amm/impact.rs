@@ -306,19 +306,14 @@ pub fn swap_price_impact_usd(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amm::testing::{dec, u};
 
-    fn u(v: u128) -> U256 {
-        U256::from(v)
-    }
-    fn s(v: &str) -> U256 {
-        v.parse().unwrap()
-    }
     /// `x · 10^30` from a decimal string (what `ethers.utils.parseUnits(x, 30)` gives).
     fn f30(x: &str) -> U256 {
         let (int, frac) = x.split_once('.').unwrap_or((x, ""));
         let digits = format!("{int}{frac:0<30}");
         let trimmed = digits.trim_start_matches('0');
-        if trimmed.is_empty() { U256::ZERO } else { s(trimmed) }
+        if trimmed.is_empty() { U256::ZERO } else { dec(trimmed) }
     }
 
     #[test]
@@ -380,7 +375,7 @@ mod tests {
         ];
         for (diff, exponent, factor, expected) in table {
             let got = apply_impact_factor(f30(diff), f30(factor), f30(exponent)).unwrap();
-            assert_eq!(got, s(expected), "diff {diff}, exponent {exponent}, factor {factor}");
+            assert_eq!(got, dec(expected), "diff {diff}, exponent {exponent}, factor {factor}");
         }
     }
 

@@ -15,3 +15,22 @@ pub mod pmm;
 pub mod stableswap;
 pub mod v2;
 pub mod v3;
+
+/// Shorthands shared by the AMM modules' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::U256;
+
+    /// 10^18, one token of 18 decimals.
+    pub const E18: u128 = 1_000_000_000_000_000_000;
+
+    /// A U256 from a u128.
+    pub fn u(v: u128) -> U256 {
+        U256::from(v)
+    }
+
+    /// A U256 from a decimal string (for values beyond u128).
+    pub fn dec(v: &str) -> U256 {
+        U256::from_str_radix(v, 10).expect("a decimal integer")
+    }
+}

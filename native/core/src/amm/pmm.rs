@@ -551,14 +551,8 @@ impl OraclePool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amm::testing::{E18, dec, u};
 
-    fn u(v: u128) -> U256 {
-        U256::from(v)
-    }
-    fn s(v: &str) -> U256 {
-        v.parse().unwrap()
-    }
-    const E18: u128 = 1_000_000_000_000_000_000;
     const E15: u128 = 1_000_000_000_000_000;
 
     /// DODOEX/contractV2 test/DPP/trader.test.ts: B = 10, Q = 1000, i = 100, k = 0.1,
@@ -663,7 +657,7 @@ mod tests {
         assert_eq!(q.mt_fee, u(3035489206101737 - 1037330136920815));
         assert_eq!(pool.base_reserve, u(8970581772310465451));
         assert_eq!(pool.r, RState::AboveOne);
-        assert_eq!(pool.state().unwrap().q0, s("1000595024934809920179"));
+        assert_eq!(pool.state().unwrap().q0, dec("1000595024934809920179"));
     }
 
     #[test]
@@ -675,7 +669,7 @@ mod tests {
         assert_eq!(q.receive, u(1946763594380080789));
         pool.swap_sell_quote(u(200 * E18), U256::ZERO).unwrap();
         // then 1 base sells for at most 103.421810640399874605 quote
-        assert_eq!(pool.quote_sell_base(u(E18)).unwrap().receive, s("103421810640399874605"));
+        assert_eq!(pool.quote_sell_base(u(E18)).unwrap().receive, dec("103421810640399874605"));
     }
 
     #[test]
@@ -692,7 +686,7 @@ mod tests {
         let mut st = dvm(10 * E18, 1000 * E18);
         st.adjust_target().unwrap();
         assert_eq!(st.sell_quote_token(u(200 * E18)).unwrap().0, u(1666666666527777777));
-        assert_eq!(st.sell_base_token(u(E18)).unwrap().0, s("90909090918181818182"));
+        assert_eq!(st.sell_base_token(u(E18)).unwrap().0, dec("90909090918181818182"));
     }
 
     #[test]

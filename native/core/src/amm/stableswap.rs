@@ -657,12 +657,9 @@ impl Quoter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amm::testing::{E18, u};
 
-    const E18: u128 = 1_000_000_000_000_000_000;
 
-    fn u(v: u128) -> U256 {
-        U256::from(v)
-    }
 
     fn rate(decimals: u32) -> U256 {
         u(E18) * U256::from(10u64).pow(U256::from(18 - decimals))

@@ -134,11 +134,8 @@ impl ConstantProductPool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amm::testing::{E18, u};
 
-    fn u(v: u128) -> U256 {
-        U256::from(v)
-    }
-    const E18: u128 = 1_000_000_000_000_000_000;
 
     #[test]
     fn get_amount_out_matches_published_vector() {

@@ -187,10 +187,8 @@ pub fn div_rounding_up(x: U256, y: U256) -> Result<U256> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amm::testing::u;
 
-    fn u(v: u128) -> U256 {
-        U256::from(v)
-    }
     const Q128: U256 = U256::from_limbs([0, 0, 1, 0]);
 
     // Cases from Uniswap v3-core `test/FullMath.spec.ts`.

@@ -342,14 +342,11 @@ impl ConcentratedLiquidityPool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amm::testing::{E18, u};
     use crate::amm::v3::sqrt_price_math::Q96;
     use rand::{Rng, SeedableRng};
     use std::collections::HashMap;
 
-    const E18: u128 = 1_000_000_000_000_000_000;
-    fn u(v: u128) -> U256 {
-        U256::from(v)
-    }
     fn t(index: i32, liquidity_net: i128) -> InitializedTick {
         InitializedTick { index, liquidity_net }
     }

@@ -171,15 +171,9 @@ pub fn get_amount1_delta(sqrt_ratio_a_x96: U256, sqrt_ratio_b_x96: U256, liquidi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amm::testing::{E18, dec, u};
     use crate::amm::v3::tick_math::{MAX_SQRT_RATIO, MIN_SQRT_RATIO};
 
-    const E18: u128 = 1_000_000_000_000_000_000;
-    fn u(v: u128) -> U256 {
-        U256::from(v)
-    }
-    fn dec(s: &str) -> U256 {
-        U256::from_str_radix(s, 10).unwrap()
-    }
     /// encodePriceSqrt(1, 1)
     const ONE: U256 = Q96;
 

@@ -147,15 +147,9 @@ pub fn compute_swap_step(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amm::testing::{E18, dec, u};
     use crate::amm::v3::sqrt_price_math::Q96;
 
-    const E18: u128 = 1_000_000_000_000_000_000;
-    fn u(v: u128) -> U256 {
-        U256::from(v)
-    }
-    fn dec(s: &str) -> U256 {
-        U256::from_str_radix(s, 10).unwrap()
-    }
 
     #[test]
     fn published_vector_exact_in_capped_at_target() {
