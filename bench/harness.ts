@@ -111,7 +111,8 @@ export async function runSuite(suite: string, comparisons: Comparison[], options
   const dir = join(import.meta.dirname, 'results')
   mkdirSync(dir, { recursive: true })
   const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform }
-  const report = { suite, date: new Date().toISOString(), machine, maxTimeSeconds: maxTime, results }
+  const command = `npm run bench -- ${suite}`
+  const report = { suite, command, date: new Date().toISOString(), machine, maxTimeSeconds: maxTime, results }
   writeFileSync(join(dir, `${suite}.json`), JSON.stringify(report, null, 2) + '\n')
   console.log(`\nwrote bench/results/${suite}.json`)
   return results
