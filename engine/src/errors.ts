@@ -32,3 +32,17 @@ export class InvalidInputError extends EngineError {
     super('INVALID_INPUT', message)
   }
 }
+
+/** An account would hold less than zero of an asset. */
+export class InsufficientBalanceError extends EngineError {
+  constructor(account: string, asset: string, balance: bigint, change: bigint) {
+    super('INSUFFICIENT_BALANCE', `${account} holds ${balance} ${asset}, cannot move ${-change}`)
+  }
+}
+
+/** Postings whose amounts do not net to zero per asset: value would be created or destroyed. */
+export class UnbalancedPostingsError extends EngineError {
+  constructor(asset: string, net: bigint) {
+    super('UNBALANCED_POSTINGS', `postings in ${asset} net to ${net}, not zero`)
+  }
+}
