@@ -9,6 +9,10 @@ const suites = readdirSync(import.meta.dirname)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort()
+if (suites.length === 0) {
+  console.error(`no suite matches ${filters.join(', ')}`)
+  process.exit(1)
+}
 let failed = 0
 for (const suite of suites) {
   console.log(`\n=== ${suite} ===`)
