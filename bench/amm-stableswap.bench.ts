@@ -1,8 +1,7 @@
 // StableSwap quotes: @pancakeswap/stable-swap-sdk getSwapOutput against Fluxion's single call,
 // native pool and typed-array batch (PancakeSwap variant, so all four give the same numbers), and
 // Fluxion's Curve template pool on the same state, on the same 1,000 seeded amounts.
-import * as stableSwapSdk from '@pancakeswap/stable-swap-sdk'
-import type { Currency } from '@pancakeswap/swap-sdk-core'
+import { getSwapOutput } from '../native/node/test-support/pancakeswap-stable-sdk.js'
 import { ERC20Token } from '@pancakeswap/sdk'
 import { CurrencyAmount, Percent } from '@pancakeswap/swap-sdk-core'
 import { StableSwapPool, stableswapGetDy, type StableSwapParams } from '@fluxion/native'
@@ -10,17 +9,6 @@ import { packU128 } from '@fluxion/native/packed'
 import { runSuite } from './harness.js'
 import { amounts } from './inputs.js'
 
-// The SDK's index.d.ts re-exports `./amm` without an extension, which NodeNext resolution cannot
-// follow, so its signatures (dist/amm/amm.d.ts, dist/amm/getSwapOutput.d.ts) are restated here.
-const { getSwapOutput } = stableSwapSdk as unknown as {
-  getSwapOutput(params: {
-    amplifier: bigint
-    balances: CurrencyAmount<Currency>[]
-    amount: CurrencyAmount<Currency>
-    outputCurrency: Currency
-    fee: Percent
-  }): CurrencyAmount<Currency>
-}
 
 const E18 = 10n ** 18n
 // A 3pool-like state: 18/6/6 decimals, ~10 M tokens each, A = 1000, fee 4 bps.

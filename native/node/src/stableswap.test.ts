@@ -2,8 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import * as stableSwapSdk from '@pancakeswap/stable-swap-sdk'
-import type { Currency } from '@pancakeswap/swap-sdk-core'
+import { getD, getSwapOutput } from '../test-support/pancakeswap-stable-sdk.js'
 import { ERC20Token } from '@pancakeswap/sdk'
 import { CurrencyAmount, Percent } from '@pancakeswap/swap-sdk-core'
 import {
@@ -17,18 +16,6 @@ import {
 import { packU128, unpackU128 } from '../packed.js'
 import { DIFF_CASES, codeOf, seeded } from '../test-support/random.js'
 
-// The SDK's index.d.ts re-exports `./amm` without an extension, which NodeNext resolution cannot
-// follow, so its signatures (dist/amm/amm.d.ts, dist/amm/getSwapOutput.d.ts) are restated here.
-const { getD, getSwapOutput } = stableSwapSdk as unknown as {
-  getD(params: { amplifier: bigint; balances: bigint[] }): bigint
-  getSwapOutput(params: {
-    amplifier: bigint
-    balances: CurrencyAmount<Currency>[]
-    amount: CurrencyAmount<Currency>
-    outputCurrency: Currency
-    fee: Percent
-  }): CurrencyAmount<Currency>
-}
 
 const E18 = 10n ** 18n
 const rateOf = (decimals: number) => E18 * 10n ** BigInt(18 - decimals)

@@ -494,21 +494,7 @@ impl OraclePool {
     pub fn swap_sell_base(&mut self, pay_base: U256, min_out: U256) -> Result<PmmQuote> {
         let quote = self.quote_sell_base(pay_base)?;
         crate::amm::impact::check_min_out(quote.receive, min_out)?;
-        let new_base = add(self.base_reserve, pay_base)?;
-        check_reserve(new_base, "base reserve").map_err(|_| Error::Overflow("base reserve would exceed uint112"))?;
-        let paid_out = add(quote.receive, quote.mt_fee)?;
-        if paid_out > self.quote_reserve {
-            return Err(Error::InsufficientLiquidity("output exceeds the quote reserve"));
-        }
-        if quote.new_r != self.r && quote.new_target > MAX_RESERVE {
-            return Err(Error::Overflow("base target would exceed uint112"));
-        }
-        if quote.new_r != self.r {
-            self.base_target = quote.new_target;
-            self.r = quote.new_r;
-        }
-        self.base_reserve = new_base;
-        self.quote_reserve -= paid_out;
+        self.settle(&quote, pay_base, true)?;
         Ok(quote)
     }
 
@@ -517,22 +503,40 @@ impl OraclePool {
     pub fn swap_sell_quote(&mut self, pay_quote: U256, min_out: U256) -> Result<PmmQuote> {
         let quote = self.quote_sell_quote(pay_quote)?;
         crate::amm::impact::check_min_out(quote.receive, min_out)?;
-        let new_quote = add(self.quote_reserve, pay_quote)?;
-        check_reserve(new_quote, "quote reserve").map_err(|_| Error::Overflow("quote reserve would exceed uint112"))?;
+        self.settle(&quote, pay_quote, false)?;
+        Ok(quote)
+    }
+
+    /// Moves the reserves (and, when R changes, the sold side's target) by a quoted sale of `pay`;
+    /// every check runs before anything is written, so a refused sale changes nothing.
+    fn settle(&mut self, quote: &PmmQuote, pay: U256, sell_base: bool) -> Result<()> {
+        let (reserve_in, reserve_out) = if sell_base { (self.base_reserve, self.quote_reserve) } else { (self.quote_reserve, self.base_reserve) };
+        let new_in = add(reserve_in, pay)?;
+        if new_in > MAX_RESERVE {
+            return Err(Error::Overflow(if sell_base { "base reserve would exceed uint112" } else { "quote reserve would exceed uint112" }));
+        }
         let paid_out = add(quote.receive, quote.mt_fee)?;
-        if paid_out > self.base_reserve {
-            return Err(Error::InsufficientLiquidity("output exceeds the base reserve"));
+        if paid_out > reserve_out {
+            return Err(Error::InsufficientLiquidity(if sell_base { "output exceeds the quote reserve" } else { "output exceeds the base reserve" }));
         }
-        if quote.new_r != self.r && quote.new_target > MAX_RESERVE {
-            return Err(Error::Overflow("quote target would exceed uint112"));
+        let r_changes = quote.new_r != self.r;
+        if r_changes && quote.new_target > MAX_RESERVE {
+            return Err(Error::Overflow(if sell_base { "base target would exceed uint112" } else { "quote target would exceed uint112" }));
         }
-        if quote.new_r != self.r {
-            self.quote_target = quote.new_target;
+        let (reserve_in, reserve_out, target) = if sell_base {
+            (&mut self.base_reserve, &mut self.quote_reserve, &mut self.base_target)
+        } else {
+            (&mut self.quote_reserve, &mut self.base_reserve, &mut self.quote_target)
+        };
+        if r_changes {
+            *target = quote.new_target;
+        }
+        *reserve_in = new_in;
+        *reserve_out -= paid_out;
+        if r_changes {
             self.r = quote.new_r;
         }
-        self.quote_reserve = new_quote;
-        self.base_reserve -= paid_out;
-        Ok(quote)
+        Ok(())
     }
 
     /// Moves the oracle price, DPP style (`reset` → `_resetTargetAndReserve`): the new `i` takes
