@@ -17,6 +17,8 @@ export interface LedgerOptions {
   isExternal?: (account: string) => boolean
 }
 
+const EMPTY: ReadonlyMap<string, bigint> = new Map()
+
 /** Exact balances of every account in every asset. */
 export class Ledger {
   private readonly balances = new Map<string, Map<string, bigint>>()
@@ -29,6 +31,11 @@ export class Ledger {
   /** The balance of `account` in `asset` (0 when it never held any). */
   balance(account: string, asset: string): bigint {
     return this.balances.get(account)?.get(asset) ?? 0n
+  }
+
+  /** Every non-zero balance of `account`, by asset (a live view: do not keep it across changes). */
+  holdings(account: string): ReadonlyMap<string, bigint> {
+    return this.balances.get(account) ?? EMPTY
   }
 
   /** Applies postings atomically. Nothing changes when they do not net to zero per asset, or
