@@ -2,7 +2,7 @@
 // current state without touching it (so a rejected command changes nothing), then its events are
 // applied and handed to the journal; acknowledgements and publication wait until the journal
 // says they are durable.
-import { ACCOUNT_ID, SYMBOL, lpAsset } from './accounts/accounts.js'
+import { ACCOUNT_ID, SYMBOL, debtAccount, escrowAccount, lpAsset } from './accounts/accounts.js'
 import { accountHealth, healthAtMost, healthNotWorse, isHealthy, type AccountPosition } from './accounts/margin.js'
 import type { Command, OrderCommand } from './commands.js'
 import {
@@ -75,6 +75,9 @@ export class Engine {
   private readonly maxOrdersPerAccount: number
   private readonly maxOrdersPerMarket: number
   private halted?: string
+  // The command being executed: its time and the events it has emitted so far.
+  private ts = 0
+  private emitted: SequencedEvent[] = []
 
   constructor(options: EngineOptions = {}, state = new EngineState()) {
     this.state = state
@@ -95,23 +98,25 @@ export class Engine {
    *  error, with the state unchanged, when the command is refused. */
   execute(command: Command): CommandResult {
     if (this.halted) throw new EngineHaltedError(this.halted)
-    const ts = Math.max(this.now(), this.state.lastTs)
-    const events: SequencedEvent[] = []
-    const emit = (event: EngineEvent): SequencedEvent => {
-      const stream = streamOf(event)
-      const e: SequencedEvent = { ...this.state.nextSeqs(stream), stream, ts, event }
-      try {
-        this.state.apply(e)
-      } catch (err) {
-        // A decided event that does not apply means the engine's own checks are wrong.
-        this.halted = `event ${e.seq} (${event.type}) failed to apply: ${(err as Error).message}`
-        throw new EngineHaltedError(this.halted)
-      }
-      events.push(e)
-      return e
+    this.ts = Math.max(this.now(), this.state.lastTs)
+    this.emitted = []
+    const result = this.decide(command, this.ts)
+    return { ...result, events: this.emitted }
+  }
+
+  // Applies a decided event at once, so later decisions of the same command see it.
+  private emit(event: EngineEvent): void {
+    const stream = streamOf(event)
+    const seqs = this.state.nextSeqs(stream)
+    const e: SequencedEvent = { seq: seqs.seq, stream, streamSeq: seqs.streamSeq, ts: this.ts, event }
+    try {
+      this.state.apply(e)
+    } catch (err) {
+      // A decided event that does not apply means the engine's own checks are wrong.
+      this.halted = `event ${e.seq} (${event.type}) failed to apply: ${(err as Error).message}`
+      throw new EngineHaltedError(this.halted)
     }
-    const result = this.decide(command, ts, emit)
-    return { ...result, events }
+    this.emitted.push(e)
   }
 
   /** Executes a command and resolves once its events are durable (then publishes them). */
@@ -135,14 +140,14 @@ export class Engine {
     if (this.publish) for (const e of events) this.publish(e)
   }
 
-  private decide(c: Command, ts: number, emit: (e: EngineEvent) => SequencedEvent): Omit<CommandResult, 'events'> {
+  private decide(c: Command, ts: number): Omit<CommandResult, 'events'> {
     const st = this.state
     switch (c.type) {
       case 'list-collateral': {
         symbol(c.asset)
         if (st.collateral.has(c.asset)) throw new InvalidInputError(`${c.asset} is already listed`)
         checkCollateralParams(c.params)
-        emit({ type: 'collateral-listed', asset: c.asset, params: c.params })
+        this.emit({ type: 'collateral-listed', asset: c.asset, params: c.params })
         return {}
       }
       case 'list-market': {
@@ -162,7 +167,7 @@ export class Engine {
         if (!(l.maxPositionBase > 0n && l.dustDebt >= 0n && l.baseFeeRate >= 0n && l.rewardRate >= 0n && l.liquidationBonusBps >= 0 && l.oracle.maxAgeMs > 0 && l.oracle.maxDeviationBps > 0)) {
           throw new InvalidInputError(`${l.market}: limits, fees, rewards and oracle bounds must be positive`)
         }
-        emit({ type: 'market-listed', ...l })
+        this.emit({ type: 'market-listed', ...l })
         return {}
       }
       case 'configure-pool': {
@@ -171,16 +176,16 @@ export class Engine {
         if (!pool) throw new UnknownMarketError(`${c.market}/${c.pool}`)
         if (pool.kind !== 'pmm') throw new InvalidInputError(`${c.pool} has no k`)
         if (!(typeof c.k === 'bigint' && c.k >= 0n && c.k <= PRICE_ONE)) throw new InvalidInputError('k must be in [0, 1e18]')
-        emit({ type: 'pool-configured', market: c.market, pool: c.pool, k: c.k })
+        this.emit({ type: 'pool-configured', market: c.market, pool: c.pool, k: c.k })
         return {}
       }
       case 'price':
-        return this.decidePrice(c, ts, emit)
+        return this.decidePrice(c, ts)
       case 'deposit': {
         account(c.account)
         this.quoteUnit(c.asset)
         positive(c.amount, 'amount')
-        emit({ type: 'deposit', account: c.account, asset: c.asset, amount: c.amount })
+        this.emit({ type: 'deposit', account: c.account, asset: c.asset, amount: c.amount })
         return {}
       }
       case 'withdraw': {
@@ -189,7 +194,7 @@ export class Engine {
         positive(c.amount, 'amount')
         this.requireBalance(c.account, c.asset, c.amount)
         this.requireCollateral(c.account, 'withdrawal', (p) => adjust(p.holdings, c.asset, -c.amount), false)
-        emit({ type: 'withdrawal', account: c.account, asset: c.asset, amount: c.amount })
+        this.emit({ type: 'withdrawal', account: c.account, asset: c.asset, amount: c.amount })
         return {}
       }
       case 'mint': {
@@ -201,7 +206,7 @@ export class Engine {
           adjust(p.holdings, m.listing.base, c.amount)
           adjust(p.debts, m.listing.base, c.amount)
         }, false)
-        emit({ type: 'mint', market: c.market, account: c.account, amount: c.amount })
+        this.emit({ type: 'mint', market: c.market, account: c.account, amount: c.amount })
         return {}
       }
       case 'burn': {
@@ -211,11 +216,11 @@ export class Engine {
         const debt = st.position(c.account).debts.get(m.listing.base) ?? 0n
         if (c.amount > debt) throw new InvalidInputError(`${c.account} owes ${debt} ${m.listing.base}, cannot burn ${c.amount}`)
         this.requireBalance(c.account, m.listing.base, c.amount)
-        emit({ type: 'burn', market: c.market, account: c.account, amount: c.amount })
+        this.emit({ type: 'burn', market: c.market, account: c.account, amount: c.amount })
         return {}
       }
       case 'order':
-        return this.decideOrder(c, ts, emit)
+        return this.decideOrder(c, ts)
       case 'cancel': {
         account(c.account)
         const orderId = c.orderId ?? (c.clientOrderId !== undefined ? st.clientOrders.get(clientKey(c.account, c.clientOrderId)) : undefined)
@@ -223,19 +228,19 @@ export class Engine {
         const m = st.orderMarket.get(orderId)
         const order = m?.orders.get(orderId)
         if (!m || !order || order.account !== c.account) throw new UnknownOrderError(orderId)
-        emit({ type: 'order-cancelled', market: m.symbol, orderId, account: c.account, reason: 'cancelled' })
+        this.emit({ type: 'order-cancelled', market: m.symbol, orderId, account: c.account, reason: 'cancelled' })
         return { orderId }
       }
       case 'cancel-all': {
         account(c.account)
         const markets = c.market === undefined ? [...st.markets.values()] : [this.market(c.market)]
         for (const m of markets) {
-          for (const o of [...m.orders.values()]) if (o.account === c.account) emit({ type: 'order-cancelled', market: m.symbol, orderId: o.orderId, account: c.account, reason: 'cancelled' })
+          for (const o of [...m.orders.values()]) if (o.account === c.account) this.emit({ type: 'order-cancelled', market: m.symbol, orderId: o.orderId, account: c.account, reason: 'cancelled' })
         }
         return {}
       }
       case 'add-liquidity':
-        return this.decideAddLiquidity(c, ts, emit)
+        return this.decideAddLiquidity(c, ts)
       case 'remove-liquidity': {
         account(c.account)
         const m = this.market(c.market)
@@ -248,7 +253,7 @@ export class Engine {
         const base = (r.base * c.shares) / total
         const quote = (r.quote * c.shares) / total
         if (base < (c.minBase ?? 0n) || quote < (c.minQuote ?? 0n)) throw new SlippageExceededError(`removing ${c.shares} shares returns ${base} base and ${quote} quote, below the minimums`)
-        emit({ type: 'liquidity-removed', market: c.market, pool: c.pool, account: c.account, base, quote, shares: c.shares })
+        this.emit({ type: 'liquidity-removed', market: c.market, pool: c.pool, account: c.account, base, quote, shares: c.shares })
         return {}
       }
       case 'claim-rewards': {
@@ -257,17 +262,17 @@ export class Engine {
         this.pool(m, c.pool)
         const amount = st.rewardsOwed(c.market, c.pool, c.account, ts)
         if (amount <= 0n) throw new InvalidInputError(`${c.account} has no rewards to claim in ${c.pool}`)
-        emit({ type: 'rewards-claimed', market: c.market, pool: c.pool, account: c.account, amount })
+        this.emit({ type: 'rewards-claimed', market: c.market, pool: c.pool, account: c.account, amount })
         return {}
       }
       case 'liquidate':
-        return this.decideLiquidation(c, ts, emit)
+        return this.decideLiquidation(c, ts)
       default:
         throw new InvalidInputError(`unknown command type ${String((c as { type?: unknown }).type)}`)
     }
   }
 
-  private decidePrice(c: Extract<Command, { type: 'price' }>, ts: number, emit: (e: EngineEvent) => SequencedEvent): Omit<CommandResult, 'events'> {
+  private decidePrice(c: Extract<Command, { type: 'price' }>, ts: number): Omit<CommandResult, 'events'> {
     const m = this.market(c.market)
     positive(c.price, 'price')
     if (!Number.isSafeInteger(c.publishedAt) || c.publishedAt <= 0) throw new InvalidInputError('publishedAt must be a positive integer (ms)')
@@ -279,36 +284,36 @@ export class Engine {
       variancePerMs = nextVariancePerMs(m.variancePerMs, m.guard.lastPrice(), c.price, c.publishedAt - m.guard.lastPublishedAt())
       lpFeeRate = this.feeModel.lpFeeRate({ market: m.symbol, volatility: annualisedVolatility(variancePerMs), baseFeeRate: m.listing.baseFeeRate })
     }
-    emit({ type: 'price', market: m.symbol, price: c.price, publishedAt: c.publishedAt, accepted: verdict === 'accept', variancePerMs, lpFeeRate })
-    if (verdict === 'accept') this.triggerOrders(m, c.price, emit)
+    this.emit({ type: 'price', market: m.symbol, price: c.price, publishedAt: c.publishedAt, accepted: verdict === 'accept', variancePerMs, lpFeeRate })
+    if (verdict === 'accept') this.triggerOrders(m, c.price)
     return {}
   }
 
   // Resting orders the new price makes executable fill now, in time priority; those that can
   // no longer fill safely are cancelled with the reason. Nothing here throws.
-  private triggerOrders(m: Market, price: bigint, emit: (e: EngineEvent) => SequencedEvent): void {
+  private triggerOrders(m: Market, price: bigint): void {
     for (const o of [...m.orders.values()]) {
       if (o.kind === 'stop' && !(o.side === 'sell' ? price <= o.stopPrice! : price >= o.stopPrice!)) continue
       const minOut = o.limitPrice !== undefined ? limitMinOut(o.side, o.amountIn, o.limitPrice) : 0n
       try {
         const legs = this.route(m, o.amountIn, o.side)
-        const out = legs.reduce((s, l) => s + l.amountOut, 0n)
+        const out = totalOut(legs)
         if (out < minOut) {
           if (o.kind === 'limit') continue // not yet at its price
           throw new SlippageExceededError(`stop ${o.orderId} would receive ${out}, limit needs ${minOut}`)
         }
         this.checkTrade(o.account, m, o.side, o.amountIn, out)
-        emit(this.fillEvent(m, o.orderId, o.account, o.side, legs, true, o.clientOrderId))
+        this.emit(this.fillEvent(m, o.orderId, o.account, o.side, legs, true, o.clientOrderId))
       } catch (err) {
         // A typed refusal (ours or the native core's) cancels the order; anything else is a bug.
         const code = (err as { code?: unknown }).code
         if (err instanceof EngineHaltedError || typeof code !== 'string') throw err
-        emit({ type: 'order-cancelled', market: m.symbol, orderId: o.orderId, account: o.account, reason: code })
+        this.emit({ type: 'order-cancelled', market: m.symbol, orderId: o.orderId, account: o.account, reason: code })
       }
     }
   }
 
-  private decideOrder(c: OrderCommand, ts: number, emit: (e: EngineEvent) => SequencedEvent): Omit<CommandResult, 'events'> {
+  private decideOrder(c: OrderCommand, ts: number): Omit<CommandResult, 'events'> {
     const st = this.state
     account(c.account)
     const m = this.market(c.market)
@@ -331,7 +336,7 @@ export class Engine {
         if (typeof minOut !== 'bigint' || minOut < 0n) throw new InvalidInputError('minOut must be a non-negative bigint')
         this.requireBalance(c.account, inputAsset, c.amountIn)
         legs = this.route(m, c.amountIn, c.side)
-        const out = legs.reduce((s, l) => s + l.amountOut, 0n)
+        const out = totalOut(legs)
         if (out < minOut) throw new SlippageExceededError(`fill pays ${out}, below minOut ${minOut}`)
       } else {
         positive(c.amountOut, 'amountOut')
@@ -339,9 +344,9 @@ export class Engine {
         legs = this.routeExactOut(m, c.amountOut!, c.maxIn!, c.side)
         this.requireBalance(c.account, inputAsset, legs[0]!.amountIn)
       }
-      const amountIn = legs.reduce((s, l) => s + l.amountIn, 0n)
-      this.checkTrade(c.account, m, c.side, amountIn, legs.reduce((s, l) => s + l.amountOut, 0n))
-      emit(this.fillEvent(m, orderId, c.account, c.side, legs, false, c.clientOrderId))
+      const amountIn = totalIn(legs)
+      this.checkTrade(c.account, m, c.side, amountIn, totalOut(legs))
+      this.emit(this.fillEvent(m, orderId, c.account, c.side, legs, false, c.clientOrderId))
       return { orderId, status: 'filled' }
     }
 
@@ -362,11 +367,11 @@ export class Engine {
 
     if (c.kind === 'limit') {
       // A marketable limit order fills now; the rest wait for the price.
-      const route = routeExactIn(m.poolList(), amountIn, c.side === 'sell')
-      const out = route?.reduce((s, l) => s + l.amountOut, 0n) ?? 0n
-      if (route && out >= limitMinOut(c.side, amountIn, c.limitPrice!)) {
+      const legs = this.routeOrUndefined(m, amountIn, c.side)
+      const out = (legs ? totalOut(legs) : 0n)
+      if (legs && out >= limitMinOut(c.side, amountIn, c.limitPrice!)) {
         this.checkTrade(c.account, m, c.side, amountIn, out)
-        emit(this.fillEvent(m, orderId, c.account, c.side, this.route(m, amountIn, c.side), false, c.clientOrderId))
+        this.emit(this.fillEvent(m, orderId, c.account, c.side, legs, false, c.clientOrderId))
         return { orderId, status: 'filled' }
       }
     }
@@ -378,11 +383,11 @@ export class Engine {
     if (c.limitPrice !== undefined) order.limitPrice = c.limitPrice
     if (c.stopPrice !== undefined) order.stopPrice = c.stopPrice
     if (c.clientOrderId !== undefined) order.clientOrderId = c.clientOrderId
-    emit({ type: 'order-opened', market: m.symbol, order })
+    this.emit({ type: 'order-opened', market: m.symbol, order })
     return { orderId, status: 'resting' }
   }
 
-  private decideAddLiquidity(c: Extract<Command, { type: 'add-liquidity' }>, ts: number, emit: (e: EngineEvent) => SequencedEvent): Omit<CommandResult, 'events'> {
+  private decideAddLiquidity(c: Extract<Command, { type: 'add-liquidity' }>, ts: number): Omit<CommandResult, 'events'> {
     const st = this.state
     account(c.account)
     const m = this.market(c.market)
@@ -413,11 +418,11 @@ export class Engine {
       adjust(p.holdings, m.listing.base, -base)
       adjust(p.holdings, m.listing.quote, -quote)
     }, true)
-    emit({ type: 'liquidity-added', market: c.market, pool: c.pool, account: c.account, base, quote, shares })
+    this.emit({ type: 'liquidity-added', market: c.market, pool: c.pool, account: c.account, base, quote, shares })
     return {}
   }
 
-  private decideLiquidation(c: Extract<Command, { type: 'liquidate' }>, ts: number, emit: (e: EngineEvent) => SequencedEvent): Omit<CommandResult, 'events'> {
+  private decideLiquidation(c: Extract<Command, { type: 'liquidate' }>, ts: number): Omit<CommandResult, 'events'> {
     const st = this.state
     account(c.liquidator)
     account(c.account)
@@ -448,7 +453,7 @@ export class Engine {
     this.requireBalance(c.liquidator, m.listing.base, repaid)
     const cancelledOrders: string[] = []
     for (const om of st.markets.values()) for (const o of om.orders.values()) if (o.account === c.account) cancelledOrders.push(o.orderId)
-    emit({ type: 'liquidation', market: m.symbol, liquidator: c.liquidator, account: c.account, repaid, collateralAsset: c.collateralAsset, seized, cancelledOrders })
+    this.emit({ type: 'liquidation', market: m.symbol, liquidator: c.liquidator, account: c.account, repaid, collateralAsset: c.collateralAsset, seized, cancelledOrders })
     return {}
   }
 
@@ -491,11 +496,11 @@ export class Engine {
   // Pre-trade checks: the net position limit, then collateral health after the trade.
   private checkTrade(accountId: string, m: Market, side: Side, amountIn: bigint, amountOut: bigint): void {
     const { base, quote } = m.listing
-    const p = this.state.position(accountId)
-    const net = (p.holdings.get(base) ?? 0n) - (p.debts.get(base) ?? 0n)
+    const ledger = this.state.ledger
+    const net = ledger.balance(accountId, base) + ledger.balance(escrowAccount(accountId), base) + ledger.balance(debtAccount(accountId), base)
     const after = net + (side === 'buy' ? amountOut : -amountIn)
-    const abs = (x: bigint) => (x < 0n ? -x : x)
     if (abs(after) > m.listing.maxPositionBase && abs(after) > abs(net)) throw new PositionLimitError(accountId, m.symbol, m.listing.maxPositionBase)
+    if (this.state.ledger.holdings(debtAccount(accountId)).size === 0) return // no debt: any trade of its own funds is safe
     this.requireCollateral(accountId, 'this trade', (q) => {
       adjust(q.holdings, side === 'sell' ? base : quote, -amountIn)
       adjust(q.holdings, side === 'sell' ? quote : base, amountOut)
@@ -503,9 +508,22 @@ export class Engine {
   }
 
   private route(m: Market, amountIn: bigint, side: Side): FillLeg[] {
-    const legs = routeExactIn(m.poolList(), amountIn, side === 'sell')
+    const legs = this.routeOrUndefined(m, amountIn, side)
     if (!legs) throw new InsufficientLiquidityError(m.symbol)
-    return legs.filter((l) => l.amountIn > 0n).map((l) => this.detail(m, l.pool, l.amountIn, side))
+    return legs
+  }
+
+  // The best split, each leg quoted in full (fees included); undefined when nothing can fill.
+  private routeOrUndefined(m: Market, amountIn: bigint, side: Side): FillLeg[] | undefined {
+    const route = routeExactIn(m.poolList(), amountIn, side === 'sell')
+    if (!route) return undefined
+    try {
+      const legs = route.map((l) => this.detail(m, l.pool, l.amountIn, side))
+      return legs.some((l) => l.amountOut > 0n) ? legs : undefined
+    } catch (err) {
+      if (typeof (err as { code?: unknown }).code === 'string') return undefined // the pool cannot take it
+      throw err
+    }
   }
 
   private routeExactOut(m: Market, amountOut: bigint, maxIn: bigint, side: Side): FillLeg[] {
@@ -524,8 +542,8 @@ export class Engine {
   }
 
   private fillEvent(m: Market, orderId: string, accountId: string, side: Side, legs: FillLeg[], fromEscrow: boolean, clientOrderId?: string): EngineEvent {
-    const amountIn = legs.reduce((s, l) => s + l.amountIn, 0n)
-    const amountOut = legs.reduce((s, l) => s + l.amountOut, 0n)
+    const amountIn = totalIn(legs)
+    const amountOut = totalOut(legs)
     const e: EngineEvent = { type: 'fill', market: m.symbol, orderId, account: accountId, side, amountIn, amountOut, legs, fromEscrow }
     if (clientOrderId !== undefined) e.clientOrderId = clientOrderId
     return e
@@ -535,6 +553,22 @@ export class Engine {
 /** The smallest output that keeps the average price within `limitPrice` (quote per base). */
 export function limitMinOut(side: Side, amountIn: bigint, limitPrice: bigint): bigint {
   return side === 'buy' ? ceilDiv(amountIn * PRICE_ONE, limitPrice) : ceilDiv(amountIn * limitPrice, PRICE_ONE)
+}
+
+function totalIn(legs: readonly FillLeg[]): bigint {
+  let sum = 0n
+  for (const l of legs) sum += l.amountIn
+  return sum
+}
+
+function totalOut(legs: readonly FillLeg[]): bigint {
+  let sum = 0n
+  for (const l of legs) sum += l.amountOut
+  return sum
+}
+
+function abs(x: bigint): bigint {
+  return x < 0n ? -x : x
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {

@@ -49,7 +49,9 @@ export class Market {
   }
 
   /** Every pool, in listing order. */
-  poolList(): MarketPool[] {
-    return [...this.pools.values()]
+  poolList(): readonly MarketPool[] {
+    return this.ordered ??= [...this.pools.values()]
   }
+
+  private ordered?: MarketPool[]
 }

@@ -103,8 +103,15 @@ export class OracleMarketPool implements MarketPool {
   swap(amountIn: bigint, sellBase: boolean, minOut: bigint): PoolFill {
     const pool = this.live()
     const q = sellBase ? pool.sellBase(amountIn, minOut) : pool.sellQuote(amountIn, minOut)
-    this.base = pool.baseReserve
-    this.quoteReserve = pool.quoteReserve
+    // The DPP takes the input in and pays the trader and the maintainer out of the other side
+    // (tests check these against the native reserves; reading them back costs two calls).
+    if (sellBase) {
+      this.base += amountIn
+      this.quoteReserve -= q.receive + q.mtFee
+    } else {
+      this.quoteReserve += amountIn
+      this.base -= q.receive + q.mtFee
+    }
     return { amountOut: q.receive, lpFee: q.lpFee, feeOnInput: false, protocolFee: q.mtFee }
   }
 

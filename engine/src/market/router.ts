@@ -2,11 +2,10 @@
 // pool. Pools are quoted, never touched: the state machine executes the chosen legs afterwards.
 import type { MarketPool } from './pools.js'
 
-/** One leg of a routed order. */
+/** One leg of a routed order: how much of the input goes to which pool. */
 export interface RouteLeg {
   pool: string
   amountIn: bigint
-  amountOut: bigint
 }
 
 /** Eighths are enough to find most of the gain of a split and keep a route to 2 × 8 quotes. */
@@ -21,15 +20,18 @@ function safeQuote(pool: MarketPool, amountIn: bigint, sellBase: boolean): bigin
   }
 }
 
-/** The best route for selling `amountIn` (base when `sellBase`), or undefined when no pool can fill it. */
+/** The best route for selling `amountIn` (base when `sellBase`), or undefined when no pool can
+ *  fill it. With one pool there is nothing to choose and nothing is quoted here. */
 export function routeExactIn(pools: readonly MarketPool[], amountIn: bigint, sellBase: boolean): RouteLeg[] | undefined {
-  const live = pools.filter((p) => p.ready())
+  const live: MarketPool[] = []
+  for (const p of pools) if (p.ready()) live.push(p)
+  if (live.length <= 1) return live.length === 1 ? [{ pool: live[0]!.id, amountIn }] : undefined
   let best: RouteLeg[] | undefined
-  let bestOut = -1n
-  const consider = (legs: RouteLeg[]) => {
+  let bestOut = 0n
+  const consider = (legs: Array<RouteLeg & { amountOut: bigint }>) => {
     const out = legs.reduce((sum, l) => sum + l.amountOut, 0n)
     if (out > bestOut) {
-      best = legs
+      best = legs.filter((l) => l.amountIn > 0n).map(({ pool, amountIn }) => ({ pool, amountIn }))
       bestOut = out
     }
   }
@@ -51,7 +53,7 @@ export function routeExactIn(pools: readonly MarketPool[], amountIn: bigint, sel
       }
     }
   }
-  return best && bestOut > 0n ? best : undefined
+  return best
 }
 
 /** The smallest input that buys at least `amountOut` from one pool (bisection over its exact
