@@ -11,7 +11,7 @@ import {
   TooManyOrdersError, UnknownMarketError, UnknownOrderError,
 } from './errors.js'
 import { encodeEvent, streamOf, type EngineEvent, type FillLeg, type RestingOrder, type SequencedEvent, type Side } from './events.js'
-import { VolatilityFeeModel, annualisedVolatility, nextVariancePerMs, type FeeModel } from './market/fee-model.js'
+import { VolatilityFeeModel, nextVariance, type FeeModel } from './market/fee-model.js'
 import type { Market } from './market/market.js'
 import type { MarketPool } from './market/pools.js'
 import { minInputFor, routeExactIn } from './market/router.js'
@@ -278,13 +278,13 @@ export class Engine {
     if (!Number.isSafeInteger(c.publishedAt) || c.publishedAt <= 0) throw new InvalidInputError('publishedAt must be a positive integer (ms)')
     const verdict = m.guard.judge(c)
     if (verdict === 'ignore') return {}
-    let variancePerMs = m.variancePerMs
+    let variance = m.variance
     let lpFeeRate = m.lpFeeRate
     if (verdict === 'accept') {
-      variancePerMs = nextVariancePerMs(m.variancePerMs, m.guard.lastPrice(), c.price, c.publishedAt - m.guard.lastPublishedAt())
-      lpFeeRate = this.feeModel.lpFeeRate({ market: m.symbol, volatility: annualisedVolatility(variancePerMs), baseFeeRate: m.listing.baseFeeRate })
+      variance = nextVariance(m.variance, m.guard.lastPrice(), c.price)
+      lpFeeRate = this.feeModel.lpFeeRate({ market: m.symbol, volatility: Math.sqrt(variance), baseFeeRate: m.listing.baseFeeRate })
     }
-    this.emit({ type: 'price', market: m.symbol, price: c.price, publishedAt: c.publishedAt, accepted: verdict === 'accept', variancePerMs, lpFeeRate })
+    this.emit({ type: 'price', market: m.symbol, price: c.price, publishedAt: c.publishedAt, accepted: verdict === 'accept', variance, lpFeeRate })
     if (verdict === 'accept') this.triggerOrders(m, c.price)
     return {}
   }

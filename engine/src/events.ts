@@ -55,7 +55,7 @@ export interface RestingOrder {
 export type EngineEvent =
   | { type: 'collateral-listed'; asset: string; params: CollateralParams }
   | ({ type: 'market-listed' } & MarketListing)
-  | { type: 'price'; market: string; price: bigint; publishedAt: number; accepted: boolean; variancePerMs: number; lpFeeRate: bigint }
+  | { type: 'price'; market: string; price: bigint; publishedAt: number; accepted: boolean; variance: number; lpFeeRate: bigint }
   | { type: 'deposit'; account: string; asset: string; amount: bigint }
   | { type: 'withdrawal'; account: string; asset: string; amount: bigint }
   | { type: 'mint'; market: string; account: string; amount: bigint }

@@ -111,7 +111,7 @@ export class EngineState {
         const accepted = m.guard.accept({ symbol: ev.market, price: ev.price, publishedAt: ev.publishedAt, source: 'log' })
         if (accepted !== ev.accepted) throw new ReplayDivergenceError(seq, `price ${ev.price} acceptance differs`)
         if (accepted) {
-          m.variancePerMs = ev.variancePerMs
+          m.variance = ev.variance
           m.lpFeeRate = ev.lpFeeRate
           for (const pool of m.pools.values()) pool.reprice(ev.price, ev.lpFeeRate)
         }
@@ -292,7 +292,7 @@ export class EngineState {
       listing: m.listing,
       guard: m.guard.save(),
       lpFeeRate: m.lpFeeRate,
-      variancePerMs: m.variancePerMs,
+      variance: m.variance,
       pools: m.poolList().map((p) => ({ id: p.id, state: p.state() })),
       rewards: [...m.rewards].map(([pool, r]) => ({
         pool,
@@ -332,7 +332,7 @@ export class EngineState {
       st.marketOfAsset.set(snap.listing.base, m)
       m.guard.restore(snap.guard)
       m.lpFeeRate = snap.lpFeeRate
-      m.variancePerMs = snap.variancePerMs
+      m.variance = snap.variance
       for (const p of snap.pools) m.pools.set(p.id, restorePool(p.id, p.state))
       for (const r of snap.rewards) {
         m.rewards.set(r.pool, {
@@ -365,7 +365,7 @@ export interface StateSnapshot {
     listing: Market['listing']
     guard: GuardState
     lpFeeRate: bigint
-    variancePerMs: number
+    variance: number
     pools: Array<{ id: string; state: PoolState }>
     rewards: Array<{ pool: string; perShare: bigint; updatedAt: number; providers: Array<{ account: string; paid: bigint; owed: bigint }> }>
     orders: RestingOrder[]

@@ -5,7 +5,9 @@
 /** What a fee model sees when a market's price moves. */
 export interface FeeInput {
   market: string
-  /** Annualised volatility estimate (0.8 = 80 %). */
+  /** Volatility per oracle update: the EWMA standard deviation of log returns between prices
+   *  (a per-update measure, like Trader Joe's volatility accumulator, so replays compressed in
+   *  time price the same as real time). */
   volatility: number
   /** The market's configured base LP fee rate (1e18 = 100 %). */
   baseFeeRate: bigint
@@ -17,13 +19,12 @@ export interface FeeModel {
 }
 
 const WAD = 10n ** 18n
-const MS_PER_YEAR = 365.25 * 24 * 3600 * 1000
 
 /** Fee = base + slope · volatility, clamped to [min, max]: wider when prices move fast. */
 export class VolatilityFeeModel implements FeeModel {
   constructor(
     private readonly options: { slope: number; minFeeRate: bigint; maxFeeRate: bigint } = {
-      slope: 0.002, // +20 bps per 100 % annualised volatility
+      slope: 0.25, // +25 bps for a 1 % standard deviation per update
       minFeeRate: WAD / 10_000n, // 1 bp
       maxFeeRate: WAD / 100n, // 1 %
     },
@@ -36,15 +37,9 @@ export class VolatilityFeeModel implements FeeModel {
   }
 }
 
-/** RiskMetrics-style EWMA of squared log returns per unit time, for irregularly spaced prices. */
-export function nextVariancePerMs(previous: number, lastPrice: bigint, price: bigint, elapsedMs: number, lambda = 0.94): number {
-  if (lastPrice <= 0n || price <= 0n || !(elapsedMs > 0)) return previous
+/** RiskMetrics EWMA of squared log returns between consecutive oracle prices. */
+export function nextVariance(previous: number, lastPrice: bigint, price: bigint, lambda = 0.94): number {
+  if (lastPrice <= 0n || price <= 0n) return previous
   const r = Math.log(Number(price) / Number(lastPrice))
-  const sample = (r * r) / elapsedMs
-  return previous === 0 ? sample : lambda * previous + (1 - lambda) * sample
-}
-
-/** Annualised volatility from a variance per millisecond. */
-export function annualisedVolatility(variancePerMs: number): number {
-  return Math.sqrt(variancePerMs * MS_PER_YEAR)
+  return previous === 0 ? r * r : lambda * previous + (1 - lambda) * r * r
 }

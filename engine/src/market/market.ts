@@ -31,7 +31,7 @@ export class Market {
   /** Resting limit and stop orders by id, in time priority. */
   readonly orders = new Map<string, RestingOrder>()
   lpFeeRate: bigint
-  variancePerMs = 0
+  variance = 0
   stats: MarketStats = { fills: 0, baseVolume: 0n, quoteVolume: 0n, lpFees: 0n, protocolFees: 0n, liquidations: 0 }
 
   constructor(readonly listing: MarketListing) {
