@@ -50,8 +50,8 @@ export interface EngineOptions {
   feeModel?: FeeModel
   /** Durable log; without one, events are acknowledged as soon as they are applied. */
   journal?: Journal
-  /** Called with each event once it is durable, in log order (the bus). */
-  publish?: (event: SequencedEvent) => void
+  /** Called with each event (and its journal form) once it is durable, in log order: the bus. */
+  publish?: (event: SequencedEvent, entry: JournalEntry) => void
   maxOpenOrdersPerAccount?: number
   maxOpenOrdersPerMarket?: number
 }
@@ -71,7 +71,7 @@ export class Engine {
   private readonly now: () => number
   private readonly feeModel: FeeModel
   private readonly journal?: Journal
-  private readonly publish?: (event: SequencedEvent) => void
+  private readonly publish?: (event: SequencedEvent, entry: JournalEntry) => void
   private readonly maxOrdersPerAccount: number
   private readonly maxOrdersPerMarket: number
   private halted?: string
@@ -127,9 +127,10 @@ export class Engine {
   }
 
   private async record(events: SequencedEvent[]): Promise<void> {
+    const entries = events.map(journalEntry)
     if (this.journal) {
       let last: Promise<void> = Promise.resolve()
-      for (const e of events) last = this.journal.append(journalEntry(e), tradeEntry(e))
+      for (let i = 0; i < events.length; i++) last = this.journal.append(entries[i]!, tradeEntry(events[i]!))
       try {
         await last // the journal is in order: the last being durable means all are
       } catch (err) {
@@ -137,7 +138,7 @@ export class Engine {
         throw err
       }
     }
-    if (this.publish) for (const e of events) this.publish(e)
+    if (this.publish) for (let i = 0; i < events.length; i++) this.publish(events[i]!, entries[i]!)
   }
 
   private decide(c: Command, ts: number): Omit<CommandResult, 'events'> {

@@ -350,6 +350,10 @@ export class EngineState {
     // Every balance as one posting set: it nets to zero per asset, as any ledger does.
     const postings: Posting[] = s.balances.map(([account, asset, amount]) => ({ account, asset, amount: BigInt(amount) }))
     st.ledger.apply(postings)
+    for (const { account } of postings) {
+      const owner = userOf(account)
+      if (owner !== undefined) st.touched.add(owner) // risk tables start from every account
+    }
     for (const [k, v] of s.clientOrders) st.clientOrders.set(k, v)
     return st
   }
