@@ -83,6 +83,17 @@ export function eventStoreContract(name: string, newLocation: () => Promise<Stor
       assert.equal(await store.lastSeq(), 4_500)
     })
 
+    test('text of any shape round-trips: quotes, commas, braces, backslashes, NULL-like words, emoji', async () => {
+      const last = await store.lastSeq()
+      const odd = ['we"ird,{stream}\\', 'NULL', '', ' spaced ', '𝔽luxion 🚀', '\\N', "it's"]
+      const batch = odd.map((text, i) => ({ seq: last + 1 + i, stream: `odd-${text}`, streamSeq: 1, type: text, ts: T0 + i, body: JSON.stringify({ text }) + text }))
+      const oddTrades = odd.map((text, i) => ({ ...sampleFill(last + 1 + i).trade, market: `odd-${text}` }))
+      await store.append(batch, oddTrades)
+      assert.deepEqual(await readAll(store, last), batch)
+      const candles = await store.candles('odd-we"ird,{stream}\\', MINUTE, 0, 2 * T0)
+      assert.equal(candles.length, 1)
+    })
+
     test('a gap, an overlap, a non-consecutive batch or a duplicate stream seq is rejected and writes nothing', async () => {
       const last = await store.lastSeq()
       const before = await store.candles('sETH', MINUTE, 0, 2 * T0)
@@ -102,12 +113,17 @@ export function eventStoreContract(name: string, newLocation: () => Promise<Stor
       assert.deepEqual(await store.candles('sETH', MINUTE, 0, 2 * T0), before)
     })
 
-    test('a fractional or malformed amount is rejected before anything is written', async () => {
+    test('a fractional or malformed amount, ts or stream seq is rejected before anything is written', async () => {
       const last = await store.lastSeq()
       const f = sampleFill(last + 1)
       await assert.rejects(store.append([f.event], [{ ...f.trade, price: '1.5' }]), code('INVALID_INPUT'))
       await assert.rejects(store.append([f.event], [{ ...f.trade, baseAmount: '-1' }]), code('INVALID_INPUT'))
       await assert.rejects(store.append([f.event], [{ ...f.trade, side: 'hold' as 'buy' }]), code('INVALID_INPUT'))
+      await assert.rejects(store.append([f.event], [{ ...f.trade, price: '1,2' }]), code('INVALID_INPUT'))
+      await assert.rejects(store.append([{ ...f.event, ts: 1.5 }], []), code('INVALID_INPUT'))
+      await assert.rejects(store.append([{ ...f.event, streamSeq: 0 }], []), code('INVALID_INPUT'))
+      await assert.rejects(store.append([f.event], [{ ...f.trade, ts: Number.NaN }]), code('INVALID_INPUT'))
+      await assert.rejects(store.append([f.event], [{ ...f.trade, seq: last + 0.5 }]), code('SEQUENCE_CONFLICT'))
       assert.equal(await store.lastSeq(), last)
     })
 

@@ -1,6 +1,6 @@
 // The durable event log's contract: what the engine appends and reads back, whichever database
 // holds it (PGlite in a data directory, or a PostgreSQL server).
-import { SequenceConflictError } from '../errors.js'
+import { InvalidInputError, SequenceConflictError } from '../errors.js'
 
 /** One event of the log as stored: the engine serialises `body` (JSON text, bigints as decimal strings). */
 export interface LoggedEvent {
@@ -63,24 +63,39 @@ export interface EventStore {
   close(): Promise<void>
 }
 
+/** numeric(78,0) silently rounds a fraction away, so amounts must already be whole WAD integers. */
+const WAD_INTEGER = /^[0-9]{1,78}$/
+
+const isCount = (n: number) => Number.isSafeInteger(n) && n >= 1
+const isMs = (n: number) => Number.isSafeInteger(n)
+
 /**
- * Checks what can be checked without the database: seqs strictly consecutive within the batch,
- * every trade belonging to an event of the batch. Throws SequenceConflictError.
+ * Checks what can be checked without the database, so a store can trust every value it sends:
+ * seqs strictly consecutive within the batch (else SequenceConflictError), every trade belonging
+ * to an event of the batch, integers where integers go, amounts as WAD integer strings, sides
+ * buy or sell (else InvalidInputError).
  */
 export function checkBatch(events: readonly LoggedEvent[], trades: readonly TradeRecord[]): void {
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!
-    if (!Number.isSafeInteger(e.seq) || e.seq < 1) throw new SequenceConflictError(`seq ${e.seq} is not a positive integer`)
+    if (!isCount(e.seq)) throw new SequenceConflictError(`seq ${e.seq} is not a positive integer`)
     if (i > 0 && e.seq !== events[i - 1]!.seq + 1) {
       throw new SequenceConflictError(`batch is not consecutive: seq ${e.seq} follows ${events[i - 1]!.seq}`)
     }
+    if (!isCount(e.streamSeq)) throw new InvalidInputError(`event ${e.seq}: stream seq ${e.streamSeq} is not a positive integer`)
+    if (!isMs(e.ts)) throw new InvalidInputError(`event ${e.seq}: ts ${e.ts} is not a whole number of ms`)
   }
   if (trades.length === 0) return
   const first = events[0]?.seq
   const last = events[events.length - 1]?.seq
   for (const t of trades) {
-    if (first === undefined || last === undefined || t.seq < first || t.seq > last) {
+    if (first === undefined || last === undefined || !Number.isSafeInteger(t.seq) || t.seq < first || t.seq > last) {
       throw new SequenceConflictError(`trade for seq ${t.seq} has no event in this batch`)
     }
+    if (!isMs(t.ts)) throw new InvalidInputError(`trade for seq ${t.seq}: ts ${t.ts} is not a whole number of ms`)
+    for (const [name, v] of [['price', t.price], ['baseAmount', t.baseAmount], ['quoteAmount', t.quoteAmount]] as const) {
+      if (typeof v !== 'string' || !WAD_INTEGER.test(v)) throw new InvalidInputError(`trade for seq ${t.seq}: ${name} ${JSON.stringify(v)} is not a non-negative integer in WAD units`)
+    }
+    if (t.side !== 'buy' && t.side !== 'sell') throw new InvalidInputError(`trade for seq ${t.seq}: side ${JSON.stringify(t.side)} is neither buy nor sell`)
   }
 }

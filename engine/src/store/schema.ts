@@ -84,25 +84,30 @@ export const RECORD_MIGRATION_SQL = `INSERT INTO schema_migrations (version, nam
 /** Whether time_bucket can be used (the extension is installed in this database). */
 export const HAS_TIMESCALEDB_SQL = `SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'timescaledb'`
 
+/** A text[] parameter sent as a JSON array: V8's JSON.stringify is ~9× cheaper than quoting an
+ *  array literal element by element, and the server's JSON parser is native code. */
+const textArray = (n: number) => `ARRAY(SELECT json_array_elements_text($${n}::json))`
+
 /**
  * Appends one batch in one statement (one round trip, atomic without BEGIN/COMMIT): every row
  * goes in only if the batch starts right after the log's last seq ($1 = first seq), so a gap
- * writes nothing; a duplicate fails on the primary key. Columns travel as arrays through unnest,
- * one multi-row insert per table. Returns the log's previous last seq and the rows appended.
+ * writes nothing; a duplicate fails on a unique index. Columns travel as arrays through unnest,
+ * one multi-row insert per table: numbers as array literals, text as JSON arrays. Returns the
+ * log's previous last seq and the rows appended.
  */
 export const APPEND_SQL = `
   WITH last AS (SELECT coalesce(max(seq), 0) AS seq FROM events),
   continues AS (SELECT 1 FROM last WHERE last.seq = $1::bigint - 1),
   inserted_events AS (
     INSERT INTO events (seq, stream, stream_seq, type, ts, body)
-    SELECT * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[])
+    SELECT * FROM unnest($2::bigint[], ${textArray(3)}, $4::bigint[], ${textArray(5)}, $6::bigint[], ${textArray(7)})
     WHERE EXISTS (SELECT 1 FROM continues)
     RETURNING 1
   ),
   inserted_trades AS (
     INSERT INTO trades (market, ts, seq, ordinal, price, base_amount, quote_amount, side)
     SELECT t.market, timestamptz 'epoch' + t.ms * interval '1 millisecond', t.seq, t.ordinal, t.price, t.base, t.quote, t.side
-    FROM unnest($8::text[], $9::bigint[], $10::bigint[], $11::integer[], $12::numeric[], $13::numeric[], $14::numeric[], $15::text[])
+    FROM unnest(${textArray(8)}, $9::bigint[], $10::bigint[], $11::integer[], $12::numeric[], $13::numeric[], $14::numeric[], ${textArray(15)})
       AS t(market, ms, seq, ordinal, price, base, quote, side)
     WHERE EXISTS (SELECT 1 FROM continues)
     RETURNING 1

@@ -24,9 +24,6 @@ import type { SqlClient, SqlSession } from './sql-client.js'
 /** Rows per page when reading the log back. */
 const READ_PAGE = 2000
 
-/** numeric(78,0) silently rounds a fraction away, so amounts must already be whole WAD integers. */
-const WAD_INTEGER = /^[0-9]{1,78}$/
-
 // bigint columns come back as strings (pg), numbers or bigints (PGlite): all become numbers here.
 type Int = string | number | bigint
 
@@ -72,13 +69,7 @@ export abstract class SqlEventStore implements EventStore {
   async append(events: readonly LoggedEvent[], trades: readonly TradeRecord[]): Promise<void> {
     const client = this.#open()
     if (events.length === 0 && trades.length === 0) return
-    checkBatch(events, trades)
-    for (const t of trades) {
-      for (const [name, v] of [['price', t.price], ['baseAmount', t.baseAmount], ['quoteAmount', t.quoteAmount]] as const) {
-        if (!WAD_INTEGER.test(v)) throw new InvalidInputError(`trade for seq ${t.seq}: ${name} ${JSON.stringify(v)} is not a non-negative integer in WAD units`)
-      }
-      if (t.side !== 'buy' && t.side !== 'sell') throw new InvalidInputError(`trade for seq ${t.seq}: side ${JSON.stringify(t.side)} is neither buy nor sell`)
-    }
+    checkBatch(events, trades) // after this every value is safe to splice into an array literal
     const first = events[0]!.seq
     let rows: { last_seq: Int; appended: Int }[]
     try {
@@ -212,31 +203,38 @@ async function applyMigrations(session: SqlSession, migrations: readonly Migrati
   }
 }
 
-// Column arrays for unnest, in the order of APPEND_SQL's parameters $2..$7 and $8..$15.
-function eventColumns(events: readonly LoggedEvent[]): unknown[][] {
-  const n = events.length
-  const seq = new Array<number>(n), stream = new Array<string>(n), streamSeq = new Array<number>(n)
-  const type = new Array<string>(n), ts = new Array<number>(n), body = new Array<string>(n)
-  for (let i = 0; i < n; i++) {
-    const e = events[i]!
-    seq[i] = e.seq; stream[i] = e.stream; streamSeq[i] = e.streamSeq; type[i] = e.type; ts[i] = e.ts; body[i] = e.body
-  }
-  return [seq, stream, streamSeq, type, ts, body]
+// APPEND_SQL's parameters $2..$7 (events) and $8..$15 (trades). Numbers go as array literals
+// (checked integers, so nothing to quote), text as JSON arrays (see APPEND_SQL).
+const integers = (values: readonly (number | string)[]) => `{${values.join(',')}}`
+
+function eventColumns(events: readonly LoggedEvent[]): string[] {
+  return [
+    integers(events.map((e) => e.seq)),
+    JSON.stringify(events.map((e) => e.stream)),
+    integers(events.map((e) => e.streamSeq)),
+    JSON.stringify(events.map((e) => e.type)),
+    integers(events.map((e) => e.ts)),
+    JSON.stringify(events.map((e) => e.body)),
+  ]
 }
 
-function tradeColumns(trades: readonly TradeRecord[]): unknown[][] {
-  const n = trades.length
-  const market = new Array<string>(n), ts = new Array<number>(n), seq = new Array<number>(n), ordinal = new Array<number>(n)
-  const price = new Array<string>(n), base = new Array<string>(n), quote = new Array<string>(n), side = new Array<string>(n)
+function tradeColumns(trades: readonly TradeRecord[]): string[] {
   const fillsOfEvent = new Map<number, number>() // several fills of one event keep their order
-  for (let i = 0; i < n; i++) {
-    const t = trades[i]!
+  const ordinals = trades.map((t) => {
     const k = fillsOfEvent.get(t.seq) ?? 0
     fillsOfEvent.set(t.seq, k + 1)
-    market[i] = t.market; ts[i] = t.ts; seq[i] = t.seq; ordinal[i] = k
-    price[i] = t.price; base[i] = t.baseAmount; quote[i] = t.quoteAmount; side[i] = t.side
-  }
-  return [market, ts, seq, ordinal, price, base, quote, side]
+    return k
+  })
+  return [
+    JSON.stringify(trades.map((t) => t.market)),
+    integers(trades.map((t) => t.ts)),
+    integers(trades.map((t) => t.seq)),
+    integers(ordinals),
+    integers(trades.map((t) => t.price)),
+    integers(trades.map((t) => t.baseAmount)),
+    integers(trades.map((t) => t.quoteAmount)),
+    JSON.stringify(trades.map((t) => t.side)),
+  ]
 }
 
 function isUniqueViolation(err: unknown): boolean {
