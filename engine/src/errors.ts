@@ -119,3 +119,37 @@ export class EngineHaltedError extends EngineError {
     super('ENGINE_HALTED', `engine halted: ${reason}`)
   }
 }
+
+/** The event store could not do what was asked (server unreachable, query failed, data directory
+ *  locked by another process...). The message names the database it tried. */
+export class StorageError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORAGE_FAILED', message)
+    if (options?.cause !== undefined) this.cause = options.cause
+  }
+}
+
+/** An append or snapshot whose sequence numbers do not continue the log exactly (a gap, a
+ *  duplicate, or out of order): nothing was written. */
+export class SequenceConflictError extends EngineError {
+  constructor(message: string) {
+    super('SEQUENCE_CONFLICT', message)
+  }
+}
+
+/** The durable log failed once and stays failed (fail-stop): the in-memory state is ahead of the
+ *  log, so only a restart that replays the log is safe. `cause` is the first failure. */
+export class LogFailedError extends EngineError {
+  constructor(cause: unknown) {
+    super('LOG_FAILED', `event log failed, restart and replay required: ${cause instanceof Error ? cause.message : String(cause)}`)
+    this.cause = cause
+  }
+}
+
+/** The message bus could not connect, publish or subscribe (the message names the URL it tried). */
+export class BusError extends EngineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('BUS_FAILED', message)
+    if (options?.cause !== undefined) this.cause = options.cause
+  }
+}

@@ -1,0 +1,175 @@
+// Durable appends of fill events (each with its trade) through the GroupCommitLog, PGlite and
+// PostgreSQL side by side on the same events:
+// 1. bursts (benchmark.js, via the harness): one event committed per transaction, the way a
+//    naive engine would, against 2,000 appends coalesced by the group commit;
+// 2. sustained load: events offered at a fixed rate for a few seconds (open loop, so a stalled
+//    store shows up as latency), and as fast as the store takes them (closed loop, 8,192 in
+//    flight). Latency runs from the moment an event was due to its durable acknowledgement.
+// The PostgreSQL server is FLUXION_TEST_DATABASE_URL's (scripts/start-services.sh starts it).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import type { LoggedEvent, TradeRecord } from '../engine/src/store/event-store.js'
+import { GroupCommitLog } from '../engine/src/store/group-commit.js'
+import { PgliteEventStore } from '../engine/src/store/pglite-event-store.js'
+import { PostgresEventStore } from '../engine/src/store/postgres-event-store.js'
+import { sampleFill } from '../engine/src/store/sample-events.js'
+import type { SqlEventStore } from '../engine/src/store/sql-event-store.js'
+import { dropTestSchema, serverFailure, TEST_DATABASE_URL, uniqueName } from '../engine/src/store/test-servers.js'
+import { runSuite } from './harness.js'
+
+const SUITE = 'store-append'
+const BURST = 2_000
+const NAIVE = 50
+const RATE = Number(process.env.BENCH_STORE_RATE ?? 20_000)
+const SECONDS = Number(process.env.BENCH_STORE_SECONDS ?? 5)
+const WINDOW = 8_192
+
+/** One store under test, with the next seq it will take. */
+interface Subject {
+  name: string
+  store: SqlEventStore
+  log: GroupCommitLog
+  next: number
+}
+
+async function subject(name: string, store: SqlEventStore): Promise<Subject> {
+  await store.open()
+  return { name, store, log: new GroupCommitLog(store), next: (await store.lastSeq()) + 1 }
+}
+
+/** The next `count` fills, made before timing so that only the store is measured. */
+function fills(s: Subject, count: number): { event: LoggedEvent; trade: TradeRecord }[] {
+  const out = Array.from({ length: count }, (_, i) => sampleFill(s.next + i, Date.now()))
+  s.next += count
+  return out
+}
+
+async function burst(s: Subject): Promise<void> {
+  await Promise.all(fills(s, BURST).map((f) => s.log.append(f.event, f.trade)))
+}
+
+async function naive(s: Subject): Promise<void> {
+  for (const f of fills(s, NAIVE)) await s.store.append([f.event], [f.trade])
+}
+
+/** What one sustained run measured. */
+interface Sustained {
+  store: string
+  mode: string
+  offeredPerSecond: number | null
+  eventsPerSecond: number
+  latencyMs: { median: number; p99: number; max: number }
+  batches: number
+  meanBatch: number
+  /** Share of the engine's thread the appends used (event loop utilisation): what is left for orders. */
+  engineThreadBusy: number
+}
+
+const quantile = (sorted: Float64Array, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+
+/**
+ * Appends for `seconds`: at `rate` events/s (open loop: each event is due at its slot, latency
+ * counts from then) or, with rate null, keeping WINDOW events in flight (closed loop).
+ */
+async function sustained(s: Subject, rate: number | null, seconds: number): Promise<Sustained> {
+  const planned = rate === null ? 0 : Math.ceil(rate * seconds)
+  const events = fills(s, rate === null ? Math.ceil(seconds * 100_000) : planned) // closed loop: more than it can take
+  const latency = new Float64Array(events.length)
+  let offered = 0
+  let acknowledged = 0
+  const batches0 = s.log.stats.batches
+  const elu0 = performance.eventLoopUtilization()
+  const t0 = performance.now()
+  const end = t0 + seconds * 1_000
+  const offer = (due: number) => {
+    const i = offered++
+    const f = events[i]!
+    s.log.append(f.event, f.trade).then(() => {
+      latency[i] = performance.now() - due
+      acknowledged++
+    })
+  }
+  for (;;) {
+    const now = performance.now()
+    if (now >= end || offered === events.length) break
+    if (rate === null) {
+      while (offered - acknowledged < WINDOW && offered < events.length) offer(performance.now())
+    } else {
+      const due = Math.min(planned, Math.floor(((now - t0) / 1_000) * rate))
+      while (offered < due) offer(t0 + (offered / rate) * 1_000)
+    }
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  await s.log.flushed()
+  const wall = (performance.now() - t0) / 1_000
+  const busy = performance.eventLoopUtilization(elu0).utilization
+  s.next -= events.length - offered // unused fills give their seqs back
+  const sorted = latency.slice(0, offered).sort()
+  const batches = s.log.stats.batches - batches0
+  return {
+    store: s.name,
+    mode: rate === null ? `closed loop, ${WINDOW} in flight` : `open loop, ${rate.toLocaleString('en')} events/s offered`,
+    offeredPerSecond: rate,
+    eventsPerSecond: offered / wall,
+    latencyMs: { median: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted[sorted.length - 1]! },
+    batches,
+    meanBatch: offered / batches,
+    engineThreadBusy: busy,
+  }
+}
+
+const dataRoot = mkdtempSync(join(tmpdir(), 'fluxion-bench-'))
+const schema = uniqueName('fluxion_bench')
+const pglite = await subject('PGlite', new PgliteEventStore({ dataDir: join(dataRoot, 'data') }))
+const postgres = await subject('PostgreSQL', new PostgresEventStore({ databaseUrl: TEST_DATABASE_URL, schema })).catch((err: unknown) => {
+  throw serverFailure('PostgreSQL', TEST_DATABASE_URL, err)
+})
+
+try {
+  await runSuite(SUITE, [
+    {
+      title: `durable appends of fill events (event + trade), ${BURST.toLocaleString('en')} at once`,
+      baseline: { name: `PostgreSQL, one transaction per event (${NAIVE} events)`, fn: () => naive(postgres), items: NAIVE, async: true },
+      fluxion: [
+        { name: 'PGlite, GroupCommitLog', fn: () => burst(pglite), items: BURST, async: true },
+        { name: 'PostgreSQL, GroupCommitLog', fn: () => burst(postgres), items: BURST, async: true },
+      ],
+      target: { itemsPerSecond: 20_000, note: 'issue 4: ≥ 20,000 durable events/s' },
+    },
+  ])
+
+  const runs: Sustained[] = []
+  for (const s of [pglite, postgres]) {
+    runs.push(await sustained(s, RATE, SECONDS))
+    runs.push(await sustained(s, null, SECONDS))
+  }
+  console.log(`\nsustained appends through GroupCommitLog, ${SECONDS} s each (latency: due → durable)`)
+  console.table(
+    runs.map((r) => ({
+      store: r.store,
+      load: r.mode,
+      'events/s': Math.round(r.eventsPerSecond).toLocaleString('en'),
+      'median ms': r.latencyMs.median.toFixed(2),
+      'p99 ms': r.latencyMs.p99.toFixed(2),
+      'max ms': r.latencyMs.max.toFixed(1),
+      'mean batch': Math.round(r.meanBatch),
+      'engine thread busy': `${Math.round(r.engineThreadBusy * 100)} %`,
+    })),
+  )
+  const atRate = runs.filter((r) => r.offeredPerSecond !== null)
+  const targetMet = atRate.map((r) => ({ store: r.store, met: r.eventsPerSecond >= 0.98 * RATE && r.latencyMs.p99 <= 10 }))
+  for (const t of targetMet) console.log(`target ${RATE.toLocaleString('en')} events/s with p99 ≤ 10 ms on ${t.store}: ${t.met ? 'met' : 'NOT met'}`)
+
+  // The harness wrote the burst comparison; the sustained runs go into the same file.
+  const file = join(import.meta.dirname, 'results', `${SUITE}.json`)
+  const report = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  report.sustained = { seconds: SECONDS, runs, target: { eventsPerSecond: RATE, p99Ms: 10, met: targetMet } }
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n')
+} finally {
+  await pglite.store.close()
+  await postgres.store.close()
+  rmSync(dataRoot, { recursive: true, force: true })
+  await dropTestSchema(schema)
+}

@@ -1,0 +1,23 @@
+// The bus that carries the engine's events to gateways: in-process by default, Redis pub/sub when
+// several processes serve one engine. Channel names are the caller's business.
+
+/** Receives one message of a channel it subscribed to. */
+export type MessageHandler = (message: string, channel: string) => void
+
+/** Publish/subscribe with order preserved per channel (per publisher). */
+export interface EventBus {
+  /** Sends a message to every current subscriber of the channel; fire and forget. */
+  publish(channel: string, message: string): void
+  /** Starts delivering the channel's messages to `handler` once the promise resolves; returns the unsubscribe. */
+  subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>
+  /** Stops delivery and releases connections; publish and subscribe then throw BusError. */
+  close(): Promise<void>
+}
+
+/** Where a handler's exception goes: it must not stop delivery to the others. */
+export type HandlerErrorSink = (err: unknown, channel: string) => void
+
+/** Reports a throwing handler on stderr (the default sink). */
+export const logHandlerError: HandlerErrorSink = (err, channel) => {
+  console.error(`bus: a handler of channel ${channel} threw:`, err)
+}

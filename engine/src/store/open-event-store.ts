@@ -1,0 +1,24 @@
+// Picks the store from configuration: a PostgreSQL server when a URL is given, PGlite otherwise.
+import type { EventStore } from './event-store.js'
+import { PgliteEventStore } from './pglite-event-store.js'
+import { PostgresEventStore } from './postgres-event-store.js'
+
+/** Where the log lives; each option falls back to its environment variable. */
+export interface OpenEventStoreOptions {
+  /** A PostgreSQL server; default DATABASE_URL. */
+  databaseUrl?: string
+  /** PGlite's data directory when there is no server; default FLUXION_DATA_DIR, else ./data/fluxion. */
+  dataDir?: string
+  /** PostgreSQL only: a schema of its own. */
+  schema?: string
+}
+
+/** Opens (and migrates) the configured store: PostgreSQL when DATABASE_URL (or the option) is set, else PGlite. */
+export async function openEventStore(options: OpenEventStoreOptions = {}): Promise<EventStore> {
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL
+  const store = databaseUrl
+    ? new PostgresEventStore({ databaseUrl, ...(options.schema ? { schema: options.schema } : {}) })
+    : new PgliteEventStore(options.dataDir ? { dataDir: options.dataDir } : {})
+  await store.open()
+  return store
+}

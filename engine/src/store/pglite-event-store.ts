@@ -1,0 +1,63 @@
+// The embedded default: PostgreSQL compiled to WASM (PGlite) over a data directory on disk.
+//
+// Durability, as measured here (pglite-event-store.test.ts, crash.test.ts): PGlite starts
+// PostgreSQL with fsync off and its Node filesystem turns fdatasync into a no-op, but every
+// write goes straight to the host file with a synchronous write(2). So a committed append is in
+// the kernel when the query resolves: it survives the process being killed (SIGKILL), not a
+// kernel crash or power loss. Use a PostgreSQL server (DATABASE_URL) for that.
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { DataDirLock } from './data-dir-lock.js'
+import type { SqlClient, SqlSession } from './sql-client.js'
+import { SqlEventStore } from './sql-event-store.js'
+
+/** Where PGlite keeps its data when nothing else is said: FLUXION_DATA_DIR, else ./data/fluxion. */
+export function defaultDataDir(): string {
+  return process.env.FLUXION_DATA_DIR || './data/fluxion'
+}
+
+/** The event store on PGlite, holding an exclusive lock on its data directory while open. */
+export class PgliteEventStore extends SqlEventStore {
+  readonly kind = 'pglite' as const
+  readonly dataDir: string
+  #lock: DataDirLock | undefined
+
+  constructor(options: { dataDir?: string } = {}) {
+    super()
+    this.dataDir = options.dataDir ?? defaultDataDir()
+  }
+
+  /** Names the data directory in messages. */
+  describe(): string {
+    return `PGlite at ${this.dataDir}`
+  }
+
+  protected async connect(): Promise<SqlClient> {
+    mkdirSync(this.dataDir, { recursive: true })
+    const lock = DataDirLock.acquire(this.dataDir)
+    let db: PGlite
+    try {
+      db = await PGlite.create(this.dataDir)
+    } catch (err) {
+      lock.release()
+      throw err
+    }
+    this.#lock = lock
+    const session = (q: Pick<PGlite, 'query' | 'exec'>): SqlSession => ({
+      query: async <Row>(text: string, params?: readonly unknown[]) => (await q.query<Row>(text, params as unknown[])).rows,
+      exec: async (text: string) => void (await q.exec(text)),
+    })
+    return {
+      ...session(db),
+      transaction: (work) => db.transaction((tx) => work(session(tx))),
+      close: async () => {
+        try {
+          await db.close()
+        } finally {
+          this.#lock?.release()
+          this.#lock = undefined
+        }
+      },
+    }
+  }
+}

@@ -1,0 +1,81 @@
+// The event store on a PostgreSQL server (DATABASE_URL): a `pg` pool; commits are durable on the
+// server (synchronous_commit) before an append resolves.
+import pg from 'pg'
+import { StorageError } from '../errors.js'
+import { redactUrl } from './redact-url.js'
+import type { SqlClient, SqlSession } from './sql-client.js'
+import { SqlEventStore } from './sql-event-store.js'
+
+/** How to reach the server. */
+export interface PostgresEventStoreOptions {
+  /** postgres://user:password@host:port/database */
+  databaseUrl: string
+  /** A schema of its own (created if missing), e.g. one per test run; default: the server's search_path. */
+  schema?: string
+  /** Connections in the pool (default 4: appends are serialised by the group commit anyway). */
+  poolSize?: number
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
+
+/** The event store on a PostgreSQL server. */
+export class PostgresEventStore extends SqlEventStore {
+  readonly kind = 'postgres' as const
+  readonly #options: PostgresEventStoreOptions
+
+  constructor(options: PostgresEventStoreOptions) {
+    super()
+    if (options.schema !== undefined && !IDENTIFIER.test(options.schema)) {
+      throw new StorageError(`schema name ${JSON.stringify(options.schema)} must match ${IDENTIFIER}`)
+    }
+    this.#options = options
+  }
+
+  /** Names the server (password masked) and schema in messages. */
+  describe(): string {
+    return `PostgreSQL at ${redactUrl(this.#options.databaseUrl)}${this.#options.schema ? ` (schema ${this.#options.schema})` : ''}`
+  }
+
+  protected async connect(): Promise<SqlClient> {
+    const { databaseUrl, schema, poolSize = 4 } = this.#options
+    const pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: poolSize,
+      connectionTimeoutMillis: 5_000,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    })
+    // An idle connection that drops emits 'error' on the pool, which would otherwise crash the
+    // process; the next query reports the failure where it matters.
+    pool.on('error', () => undefined)
+    try {
+      if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+      else await pool.query('SELECT 1')
+    } catch (err) {
+      await pool.end().catch(() => undefined)
+      throw new StorageError(`${this.describe()}: cannot connect: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    }
+    const session = (q: pg.Pool | pg.PoolClient): SqlSession => ({
+      query: async <Row>(text: string, params?: readonly unknown[]) =>
+        (await q.query(text, params as unknown[])).rows as Row[],
+      exec: async (text: string) => void (await q.query(text)),
+    })
+    return {
+      ...session(pool),
+      transaction: async (work) => {
+        const client = await pool.connect()
+        try {
+          await client.query('BEGIN')
+          const result = await work(session(client))
+          await client.query('COMMIT')
+          return result
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined)
+          throw err
+        } finally {
+          client.release()
+        }
+      },
+      close: () => pool.end(),
+    }
+  }
+}

@@ -1,0 +1,242 @@
+// The event store over any PostgreSQL session (PGlite or a server): migrations, appends, reads,
+// snapshots and candles, with the same statements for both.
+import { EngineError, InvalidInputError, SequenceConflictError, StorageError } from '../errors.js'
+import type { Candle, EventStore, LoggedEvent, TradeRecord } from './event-store.js'
+import { checkBatch } from './event-store.js'
+import {
+  APPEND_SQL,
+  APPLIED_MIGRATIONS_SQL,
+  CREATE_MIGRATIONS_TABLE_SQL,
+  HAS_TIMESCALEDB_SQL,
+  LAST_SEQ_SQL,
+  LATEST_SNAPSHOT_SQL,
+  LOCK_MIGRATIONS_SQL,
+  MIGRATIONS,
+  READ_EVENTS_SQL,
+  RECORD_MIGRATION_SQL,
+  SAVE_SNAPSHOT_SQL,
+  candlesSql,
+  type BucketFunction,
+  type Migration,
+} from './schema.js'
+import type { SqlClient, SqlSession } from './sql-client.js'
+
+/** Rows per page when reading the log back. */
+const READ_PAGE = 2000
+
+// bigint columns come back as strings (pg), numbers or bigints (PGlite): all become numbers here.
+type Int = string | number | bigint
+
+interface EventRow { seq: Int; stream: string; stream_seq: Int; type: string; ts: Int; body: string }
+interface CandleRow { bucket_start: Int; open: string; high: string; low: string; close: string; base_volume: string; quote_volume: string; trades: Int }
+
+/**
+ * The EventStore implementation both stores share; a subclass only says how to connect and how
+ * to name the database in messages.
+ */
+export abstract class SqlEventStore implements EventStore {
+  abstract readonly kind: 'pglite' | 'postgres'
+  #client: SqlClient | undefined
+  #bucket: BucketFunction = 'date_bin'
+
+  /** Opens the connection (or pool); called once by open(). */
+  protected abstract connect(): Promise<SqlClient>
+
+  /** Names the database for error messages, without secrets. */
+  abstract describe(): string
+
+  /** Which function groups trades into candles: time_bucket when TimescaleDB is installed. */
+  get bucketFunction(): BucketFunction {
+    return this.#bucket
+  }
+
+  /** Connects and applies the pending migrations in one transaction. */
+  async open(): Promise<void> {
+    if (this.#client) return
+    const client = await this.connect()
+    try {
+      await client.transaction((session) => applyMigrations(session, MIGRATIONS))
+      const [row] = await client.query<{ n: Int }>(HAS_TIMESCALEDB_SQL)
+      this.#bucket = Number(row?.n) > 0 ? 'time_bucket' : 'date_bin'
+    } catch (err) {
+      await client.close().catch(() => undefined)
+      throw this.#wrap('open', err)
+    }
+    this.#client = client
+  }
+
+  /** Appends one batch in one statement; see EventStore.append. */
+  async append(events: readonly LoggedEvent[], trades: readonly TradeRecord[]): Promise<void> {
+    const client = this.#open()
+    if (events.length === 0 && trades.length === 0) return
+    checkBatch(events, trades) // after this every value is safe to splice into an array literal
+    const first = events[0]!.seq
+    let rows: { last_seq: Int; appended: Int }[]
+    try {
+      rows = await client.query(APPEND_SQL, [first, ...eventColumns(events), ...tradeColumns(trades)])
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new SequenceConflictError(`append of seq ${first}..${first + events.length - 1} conflicts with the log: ${(err as Error).message}`)
+      throw this.#wrap('append', err)
+    }
+    const last = Number(rows[0]?.last_seq)
+    if (Number(rows[0]?.appended) !== events.length) {
+      throw new SequenceConflictError(`the log ends at seq ${last}: a batch starting at seq ${first} would leave a gap or overlap`)
+    }
+  }
+
+  /** Pages through the log by seq; see EventStore.readEvents. */
+  async *readEvents(after: number): AsyncGenerator<LoggedEvent> {
+    const client = this.#open()
+    let cursor = after
+    for (;;) {
+      let rows: EventRow[]
+      try {
+        rows = await client.query<EventRow>(READ_EVENTS_SQL, [cursor, READ_PAGE])
+      } catch (err) {
+        throw this.#wrap('read', err)
+      }
+      for (const r of rows) {
+        yield { seq: Number(r.seq), stream: r.stream, streamSeq: Number(r.stream_seq), type: r.type, ts: Number(r.ts), body: r.body }
+      }
+      if (rows.length < READ_PAGE) return
+      cursor = Number(rows[rows.length - 1]!.seq)
+    }
+  }
+
+  /** See EventStore.lastSeq. */
+  async lastSeq(): Promise<number> {
+    const client = this.#open()
+    try {
+      const [row] = await client.query<{ seq: Int }>(LAST_SEQ_SQL)
+      return Number(row?.seq ?? 0)
+    } catch (err) {
+      throw this.#wrap('lastSeq', err)
+    }
+  }
+
+  /** See EventStore.saveSnapshot; rejects a seq the log has not reached. */
+  async saveSnapshot(seq: number, state: string): Promise<void> {
+    const client = this.#open()
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new InvalidInputError(`snapshot seq ${seq} is not a non-negative integer`)
+    let rows: unknown[]
+    try {
+      rows = await client.query(SAVE_SNAPSHOT_SQL, [seq, state])
+    } catch (err) {
+      throw this.#wrap('saveSnapshot', err)
+    }
+    if (rows.length === 0) throw new SequenceConflictError(`snapshot at seq ${seq} is ahead of the log`)
+  }
+
+  /** See EventStore.latestSnapshot. */
+  async latestSnapshot(): Promise<{ seq: number; state: string } | undefined> {
+    const client = this.#open()
+    try {
+      const [row] = await client.query<{ seq: Int; state: string }>(LATEST_SNAPSHOT_SQL)
+      return row ? { seq: Number(row.seq), state: row.state } : undefined
+    } catch (err) {
+      throw this.#wrap('latestSnapshot', err)
+    }
+  }
+
+  /** See EventStore.candles. */
+  async candles(market: string, bucketMs: number, from: number, to: number): Promise<Candle[]> {
+    const client = this.#open()
+    if (!Number.isSafeInteger(bucketMs) || bucketMs <= 0) throw new InvalidInputError(`bucket ${bucketMs} ms is not a positive integer`)
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new InvalidInputError(`candle range [${from}, ${to}) is not in whole ms`)
+    if (from >= to) return []
+    let rows: CandleRow[]
+    try {
+      rows = await client.query<CandleRow>(candlesSql(this.#bucket), [market, bucketMs, from, to])
+    } catch (err) {
+      throw this.#wrap('candles', err)
+    }
+    return rows.map((r) => ({
+      market,
+      bucketStart: Number(r.bucket_start),
+      open: r.open,
+      high: r.high,
+      low: r.low,
+      close: r.close,
+      baseVolume: r.base_volume,
+      quoteVolume: r.quote_volume,
+      trades: Number(r.trades),
+    }))
+  }
+
+  /** The schema versions recorded in schema_migrations, ascending (for status and tests). */
+  async appliedMigrations(): Promise<number[]> {
+    const client = this.#open()
+    try {
+      return (await client.query<{ version: Int }>(APPLIED_MIGRATIONS_SQL)).map((r) => Number(r.version))
+    } catch (err) {
+      throw this.#wrap('appliedMigrations', err)
+    }
+  }
+
+  /** Closes the connection; the store can be opened again. */
+  async close(): Promise<void> {
+    const client = this.#client
+    this.#client = undefined
+    if (client) await client.close()
+  }
+
+  #open(): SqlClient {
+    if (!this.#client) throw new StorageError(`${this.describe()}: store is not open`)
+    return this.#client
+  }
+
+  #wrap(operation: string, err: unknown): EngineError {
+    if (err instanceof EngineError) return err
+    return new StorageError(`${this.describe()}: ${operation} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+  }
+}
+
+/** Applies, in order, the migrations not yet recorded; the caller holds the transaction. */
+async function applyMigrations(session: SqlSession, migrations: readonly Migration[]): Promise<void> {
+  await session.query(LOCK_MIGRATIONS_SQL)
+  await session.exec(CREATE_MIGRATIONS_TABLE_SQL)
+  const applied = new Set((await session.query<{ version: Int }>(APPLIED_MIGRATIONS_SQL)).map((r) => Number(r.version)))
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue
+    await session.exec(m.sql)
+    await session.query(RECORD_MIGRATION_SQL, [m.version, m.name])
+  }
+}
+
+// APPEND_SQL's parameters $2..$7 (events) and $8..$15 (trades). Numbers go as array literals
+// (checked integers, so nothing to quote), text as JSON arrays (see APPEND_SQL).
+const integers = (values: readonly (number | string)[]) => `{${values.join(',')}}`
+
+function eventColumns(events: readonly LoggedEvent[]): string[] {
+  return [
+    integers(events.map((e) => e.seq)),
+    JSON.stringify(events.map((e) => e.stream)),
+    integers(events.map((e) => e.streamSeq)),
+    JSON.stringify(events.map((e) => e.type)),
+    integers(events.map((e) => e.ts)),
+    JSON.stringify(events.map((e) => e.body)),
+  ]
+}
+
+function tradeColumns(trades: readonly TradeRecord[]): string[] {
+  const fillsOfEvent = new Map<number, number>() // several fills of one event keep their order
+  const ordinals = trades.map((t) => {
+    const k = fillsOfEvent.get(t.seq) ?? 0
+    fillsOfEvent.set(t.seq, k + 1)
+    return k
+  })
+  return [
+    JSON.stringify(trades.map((t) => t.market)),
+    integers(trades.map((t) => t.ts)),
+    integers(trades.map((t) => t.seq)),
+    integers(ordinals),
+    integers(trades.map((t) => t.price)),
+    integers(trades.map((t) => t.baseAmount)),
+    integers(trades.map((t) => t.quoteAmount)),
+    JSON.stringify(trades.map((t) => t.side)),
+  ]
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505'
+}
