@@ -18,7 +18,7 @@ test('the volatility fee widens with volatility and stays within its bounds', ()
   const calm = model.lpFeeRate({ market: 'x', volatility: 0, baseFeeRate: base })
   const moving = model.lpFeeRate({ market: 'x', volatility: 0.01, baseFeeRate: base })
   assert.equal(calm, base)
-  assert.equal(moving, base + (WAD * 25n) / 10_000n) // +25 bps at 1 % per update
-  assert.equal(model.lpFeeRate({ market: 'x', volatility: 1, baseFeeRate: base }), WAD / 100n)
+  assert.equal(moving, base + (WAD * 10n) / 10_000n) // +10 bps at 1 % per update
+  assert.equal(model.lpFeeRate({ market: 'x', volatility: 10, baseFeeRate: base }), WAD / 100n)
   assert.equal(model.lpFeeRate({ market: 'x', volatility: NaN, baseFeeRate: 0n }), WAD / 10_000n)
 })

@@ -24,7 +24,7 @@ const WAD = 10n ** 18n
 export class VolatilityFeeModel implements FeeModel {
   constructor(
     private readonly options: { slope: number; minFeeRate: bigint; maxFeeRate: bigint } = {
-      slope: 0.25, // +25 bps for a 1 % standard deviation per update
+      slope: 0.1, // +10 bps for a 1 % standard deviation per update
       minFeeRate: WAD / 10_000n, // 1 bp
       maxFeeRate: WAD / 100n, // 1 %
     },
