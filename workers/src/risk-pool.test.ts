@@ -71,6 +71,21 @@ test('Monte Carlo VaR gives the same answer whatever the number of shards', asyn
   }
 })
 
+test('Monte Carlo VaR with workers claiming blocks gives the single-thread answer', async () => {
+  const model = new MonteCarloModel(spec.exposures, spec.mean, spec.covariance)
+  // Fewer blocks than workers, a partial last block, and several blocks per worker; concurrent
+  // runs each have their own cursor.
+  const runs = [1_000, 3 * 4_096 + 5, 200_000].map((paths) => ({ paths, confidence: 0.99, seed: 9 }))
+  const got = await Promise.all(runs.map((run) => pool.monteCarloVar(spec, run)))
+  runs.forEach((run, i) => assert.deepEqual(got[i], model.varEs(run.seed, run.paths, run.confidence), `${run.paths} paths`))
+  const two = new RiskPool({ threads: 2 })
+  try {
+    assert.deepEqual(await two.monteCarloVar(spec, runs[2]!), model.varEs(9, 200_000, 0.99))
+  } finally {
+    await two.close()
+  }
+})
+
 test('Monte Carlo VaR of a normal portfolio is within three standard errors of the analytic value', async () => {
   const paths = 1_000_000
   const alpha = 0.99

@@ -42,18 +42,30 @@ export interface MonteCarloSpec {
   revaluation?: 'linear' | 'exponential'
 }
 
-// Models are cached per worker under the run's key, so the shards of one run factor the
-// covariance once per worker rather than once per shard.
+// Models are cached per worker under the run's key, so the tasks of one run factor the
+// covariance once per worker rather than once per task.
 const models = new Map<string, MonteCarloModel>()
+
+function model(task: { key: string; spec: MonteCarloSpec }): MonteCarloModel {
+  let found = models.get(task.key)
+  if (!found) {
+    const { exposures, mean, covariance, revaluation } = task.spec
+    found = new MonteCarloModel(exposures, mean, covariance, revaluation)
+    if (models.size > 16) models.clear()
+    models.set(task.key, found)
+  }
+  return found
+}
 
 /** The k largest losses of paths [firstPath, firstPath + paths). */
 export function monteCarloTail(task: { key: string; spec: MonteCarloSpec; seed: number; firstPath: number; paths: number; k: number }): Float64Array {
-  let model = models.get(task.key)
-  if (!model) {
-    const { exposures, mean, covariance, revaluation } = task.spec
-    model = new MonteCarloModel(exposures, mean, covariance, revaluation)
-    if (models.size > 16) models.clear()
-    models.set(task.key, model)
-  }
-  return move(model.shardTail(task.seed, task.firstPath, task.paths, task.k)) as Float64Array
+  return move(model(task).shardTail(task.seed, task.firstPath, task.paths, task.k)) as Float64Array
+}
+
+/**
+ * The k largest losses of the generator blocks this worker claims from a run of `paths` paths,
+ * through the run's shared cursor `nextBlock` (one Uint32 in a SharedArrayBuffer).
+ */
+export function monteCarloClaim(task: { key: string; spec: MonteCarloSpec; seed: number; paths: number; k: number; nextBlock: Uint32Array }): Float64Array {
+  return move(model(task).claimTail(task.seed, task.paths, task.k, task.nextBlock)) as Float64Array
 }
