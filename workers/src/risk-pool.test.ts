@@ -33,6 +33,12 @@ test('a pooled health scan equals a single native scan', async () => {
   const hf = await pool.healthScan(table, market)
   assert.deepEqual(hf, expected)
   assert.ok(hf.some((h) => h < 1) && hf.some((h) => h > 1))
+  // Chunks that do not divide the table, one account each, or the whole table in one.
+  for (const chunk of [1_000, 1, 10_007, 1 << 20]) {
+    table.healthFactors().fill(0)
+    assert.deepEqual(await pool.healthScan(table, market, { chunk }), expected, `chunk ${chunk}`)
+  }
+  await assert.rejects(pool.healthScan(table, market, { chunk: 0 }), RangeError)
 })
 
 test('a pooled liquidation scan equals a single scan, in account order', async () => {

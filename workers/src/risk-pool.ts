@@ -6,7 +6,10 @@ import { Piscina } from 'piscina'
 import { MONTE_CARLO_BLOCK_PATHS, varEsFromTails, tailCount } from '@fluxion/native'
 import type { LiquidationCandidates, LiquidationRules, ScanMarket, StressOutcomes, VarEs } from '@fluxion/native'
 import { AccountTable, splitRange } from './account-table.js'
-import type { MonteCarloSpec, ShardTask } from './tasks.js'
+import type { ClaimTask, MonteCarloSpec, ShardTask } from './tasks.js'
+
+/** Accounts per claim in a health scan: 64 Ki accounts, a few hundred microseconds of work. */
+export const HEALTH_SCAN_CHUNK = 65_536
 
 export interface RiskPoolOptions {
   /** Worker threads (default: the machine's available parallelism). */
@@ -32,9 +35,18 @@ export class RiskPool {
     return splitRange(layout.accounts, this.threads).map(([start, end]) => ({ buffer, layout, market, start, end }))
   }
 
-  /** Fills the table's health-factor column (Aave HF per account) and returns it. */
-  async healthScan(table: AccountTable, market: ScanMarket): Promise<Float64Array> {
-    await Promise.all(this.shards(table, market).map((t) => this.pool.run(t, { name: 'healthScan' })))
+  /**
+   * Fills the table's health-factor column (Aave HF per account) and returns it. The workers
+   * claim chunks of accounts from a shared cursor until none is left, so a worker whose core is
+   * busy with something else holds up no fixed share of the table.
+   */
+  async healthScan(table: AccountTable, market: ScanMarket, options: { chunk?: number } = {}): Promise<Float64Array> {
+    const chunk = options.chunk ?? HEALTH_SCAN_CHUNK
+    if (!Number.isSafeInteger(chunk) || chunk < 1) throw new RangeError(`chunk must be a positive integer, got ${chunk}`)
+    const { buffer, layout } = table
+    const task: ClaimTask = { buffer, layout, market, chunk, nextChunk: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) }
+    const workers = Math.max(1, Math.min(this.threads, Math.ceil(layout.accounts / chunk)))
+    await Promise.all(Array.from({ length: workers }, () => this.pool.run(task, { name: 'healthScanClaim' })))
     return table.healthFactors()
   }
 

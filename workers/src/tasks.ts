@@ -1,5 +1,6 @@
-// Worker-side tasks run by Piscina. Each reads its shard of a shared table in place and calls
-// the native core; results travel back as typed arrays (transferred, not cloned).
+// Worker-side tasks run by Piscina. Each reads its shard of a shared table (or the chunks it
+// claims) in place and calls the native core; results travel back as typed arrays (transferred,
+// not cloned).
 import { healthFactors, liquidationCandidates, stressScan, MonteCarloModel } from '@fluxion/native'
 import type { LiquidationCandidates, LiquidationRules, ScanMarket, StressOutcomes } from '@fluxion/native'
 import { move } from 'piscina'
@@ -14,12 +15,29 @@ export interface ShardTask {
   end: number
 }
 
-/** Fills the health-factor column of accounts [start, end). */
-export function healthScan(task: ShardTask): number {
+/** What a claiming account task receives: the shared table, the chunk size and the run's cursor. */
+export interface ClaimTask {
+  buffer: SharedArrayBuffer
+  layout: AccountTableLayout
+  market: ScanMarket
+  /** Accounts per claim. */
+  chunk: number
+  /** The index of the next unclaimed chunk: one Int32 in a SharedArrayBuffer, 0 at the start. */
+  nextChunk: Int32Array
+}
+
+/** Fills the health-factor column of every chunk this worker claims; returns the accounts done. */
+export function healthScanClaim(task: ClaimTask): number {
   const table = AccountTable.attach(task.buffer, task.layout)
-  const { collateral, debt } = table.shard(task.start, task.end)
-  healthFactors(collateral, debt, task.market, table.healthFactors(task.start, task.end))
-  return task.end - task.start
+  const { accounts } = task.layout
+  let done = 0
+  for (let start = Atomics.add(task.nextChunk, 0, 1) * task.chunk; start < accounts; start = Atomics.add(task.nextChunk, 0, 1) * task.chunk) {
+    const end = Math.min(accounts, start + task.chunk)
+    const { collateral, debt } = table.shard(start, end)
+    healthFactors(collateral, debt, task.market, table.healthFactors(start, end))
+    done += end - start
+  }
+  return done
 }
 
 /** Liquidation candidates among accounts [start, end), with table-wide account indices. */
