@@ -105,7 +105,7 @@ function otherProcessesMeter(): () => number {
 
 // Interleaved rounds: each round times one core (main thread), one pool worker and two pool
 // workers back to back, so all three see the same machine; the per-round ratios cancel the drift.
-const rounds = Number(process.env.BENCH_ROUNDS ?? 40)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 100)
 const cases: Record<string, () => unknown> = {
   oneCore: () => model.varEs(1, PATHS, CONFIDENCE),
   oneWorker: () => onePool.monteCarloVar(spec, run),
