@@ -1,8 +1,8 @@
 // The event store over any PostgreSQL session (PGlite or a server): migrations, appends, reads,
 // snapshots and candles, with the same statements for both.
 import { EngineError, InvalidInputError, SequenceConflictError, StorageError } from '../errors.js'
-import type { Candle, EventStore, LoggedEvent, TradeRecord } from './event-store.js'
-import { checkBatch } from './event-store.js'
+import type { Candle, LoggedEvent, PagedEventStore, TradeRecord } from './event-store.js'
+import { checkBatch, readPaged } from './event-store.js'
 import {
   APPEND_SQL,
   APPLIED_MIGRATIONS_SQL,
@@ -21,9 +21,6 @@ import {
 } from './schema.js'
 import type { SqlClient, SqlSession } from './sql-client.js'
 
-/** Rows per page when reading the log back. */
-const READ_PAGE = 2000
-
 // bigint columns come back as strings (pg), numbers or bigints (PGlite): all become numbers here.
 type Int = string | number | bigint
 
@@ -34,7 +31,7 @@ interface CandleRow { bucket_start: Int; open: string; high: string; low: string
  * The EventStore implementation both stores share; a subclass only says how to connect and how
  * to name the database in messages.
  */
-export abstract class SqlEventStore implements EventStore {
+export abstract class SqlEventStore implements PagedEventStore {
   abstract readonly kind: 'pglite' | 'postgres'
   #client: SqlClient | undefined
   #bucket: BucketFunction = 'date_bin'
@@ -42,7 +39,7 @@ export abstract class SqlEventStore implements EventStore {
   /** Opens the connection (or pool); called once by open(). */
   protected abstract connect(): Promise<SqlClient>
 
-  /** Names the database for error messages, without secrets. */
+  /** See PagedEventStore.describe. */
   abstract describe(): string
 
   /** Which function groups trades into candles: time_bucket when TimescaleDB is installed. */
@@ -85,22 +82,20 @@ export abstract class SqlEventStore implements EventStore {
   }
 
   /** Pages through the log by seq; see EventStore.readEvents. */
-  async *readEvents(after: number): AsyncGenerator<LoggedEvent> {
+  readEvents(after: number): AsyncGenerator<LoggedEvent> {
+    return readPaged(this, after)
+  }
+
+  /** See PagedEventStore.readPage. */
+  async readPage(after: number, limit: number): Promise<LoggedEvent[]> {
     const client = this.#open()
-    let cursor = after
-    for (;;) {
-      let rows: EventRow[]
-      try {
-        rows = await client.query<EventRow>(READ_EVENTS_SQL, [cursor, READ_PAGE])
-      } catch (err) {
-        throw this.#wrap('read', err)
-      }
-      for (const r of rows) {
-        yield { seq: Number(r.seq), stream: r.stream, streamSeq: Number(r.stream_seq), type: r.type, ts: Number(r.ts), body: r.body }
-      }
-      if (rows.length < READ_PAGE) return
-      cursor = Number(rows[rows.length - 1]!.seq)
+    let rows: EventRow[]
+    try {
+      rows = await client.query<EventRow>(READ_EVENTS_SQL, [after, limit])
+    } catch (err) {
+      throw this.#wrap('read', err)
     }
+    return rows.map((r) => ({ seq: Number(r.seq), stream: r.stream, streamSeq: Number(r.stream_seq), type: r.type, ts: Number(r.ts), body: r.body }))
   }
 
   /** See EventStore.lastSeq. */
@@ -163,7 +158,7 @@ export abstract class SqlEventStore implements EventStore {
     }))
   }
 
-  /** The schema versions recorded in schema_migrations, ascending (for status and tests). */
+  /** See PagedEventStore.appliedMigrations. */
   async appliedMigrations(): Promise<number[]> {
     const client = this.#open()
     try {
