@@ -42,7 +42,8 @@ export class PostgresEventStore extends SqlEventStore {
       connectionString: databaseUrl,
       max: poolSize,
       connectionTimeoutMillis: 5_000,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      // public stays on the path for extensions installed there (timescaledb's time_bucket).
+      ...(schema ? { options: `-c search_path=${schema},public` } : {}),
     })
     // An idle connection that drops emits 'error' on the pool, which would otherwise crash the
     // process; the next query reports the failure where it matters.

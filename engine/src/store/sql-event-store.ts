@@ -34,6 +34,7 @@ interface CandleRow { bucket_start: Int; open: string; high: string; low: string
 export abstract class SqlEventStore implements PagedEventStore {
   abstract readonly kind: 'pglite' | 'postgres'
   #client: SqlClient | undefined
+  #opening: Promise<void> | undefined
   #bucket: BucketFunction = 'date_bin'
 
   /** Opens the connection (or pool); called once by open(). */
@@ -48,8 +49,14 @@ export abstract class SqlEventStore implements PagedEventStore {
   }
 
   /** Connects and applies the pending migrations in one transaction. */
-  async open(): Promise<void> {
-    if (this.#client) return
+  open(): Promise<void> {
+    if (this.#client) return Promise.resolve()
+    // Two calls at once share one connection attempt.
+    this.#opening ??= this.#connectAndMigrate().finally(() => (this.#opening = undefined))
+    return this.#opening
+  }
+
+  async #connectAndMigrate(): Promise<void> {
     const client = await this.connect()
     try {
       await client.transaction((session) => applyMigrations(session, MIGRATIONS))
