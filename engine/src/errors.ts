@@ -47,6 +47,79 @@ export class UnbalancedPostingsError extends EngineError {
   }
 }
 
+/** No market with that symbol (or no pool with that id in it). */
+export class UnknownMarketError extends EngineError {
+  constructor(what: string) {
+    super('UNKNOWN_MARKET', `unknown market or pool: ${what}`)
+  }
+}
+
+/** The fill would pay less than the minimum out, or cost more than the maximum in. */
+export class SlippageExceededError extends EngineError {
+  constructor(message: string) {
+    super('SLIPPAGE_EXCEEDED', message)
+  }
+}
+
+/** The market's pools cannot fill the order at any price. */
+export class InsufficientLiquidityError extends EngineError {
+  constructor(market: string) {
+    super('INSUFFICIENT_LIQUIDITY', `${market}: the pools cannot fill this order`)
+  }
+}
+
+/** After the change the account's collateral would not cover its debt (and the change adds risk). */
+export class InsufficientCollateralError extends EngineError {
+  constructor(account: string, what: string) {
+    super('INSUFFICIENT_COLLATERAL', `${account}: ${what} would leave debt under-collateralised`)
+  }
+}
+
+/** The account's net position in the market would exceed its limit. */
+export class PositionLimitError extends EngineError {
+  constructor(account: string, market: string, limit: bigint) {
+    super('POSITION_LIMIT', `${account}: net ${market} position would exceed ${limit}`)
+  }
+}
+
+/** The client order id was already used by this account: the original order stands. */
+export class DuplicateClientOrderIdError extends EngineError {
+  constructor(
+    readonly clientOrderId: string,
+    readonly orderId: string,
+  ) {
+    super('DUPLICATE_CLIENT_ORDER_ID', `client order id ${clientOrderId} was already used by order ${orderId}`)
+  }
+}
+
+/** No open order with that id (for this account). */
+export class UnknownOrderError extends EngineError {
+  constructor(id: string) {
+    super('UNKNOWN_ORDER', `no open order ${id}`)
+  }
+}
+
+/** Too many resting orders for the account or the market. */
+export class TooManyOrdersError extends EngineError {
+  constructor(message: string) {
+    super('TOO_MANY_ORDERS', message)
+  }
+}
+
+/** The account is healthy (or the liquidation asked for is not allowed). */
+export class NotLiquidatableError extends EngineError {
+  constructor(message: string) {
+    super('NOT_LIQUIDATABLE', message)
+  }
+}
+
+/** The engine stopped accepting commands (its log failed, or its state diverged). Restart replays the log. */
+export class EngineHaltedError extends EngineError {
+  constructor(reason: string) {
+    super('ENGINE_HALTED', `engine halted: ${reason}`)
+  }
+}
+
 /** The event store could not do what was asked (server unreachable, query failed, data directory
  *  locked by another process...). The message names the database it tried. */
 export class StorageError extends EngineError {

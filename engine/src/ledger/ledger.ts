@@ -17,6 +17,8 @@ export interface LedgerOptions {
   isExternal?: (account: string) => boolean
 }
 
+const EMPTY: ReadonlyMap<string, bigint> = new Map()
+
 /** Exact balances of every account in every asset. */
 export class Ledger {
   private readonly balances = new Map<string, Map<string, bigint>>()
@@ -31,33 +33,58 @@ export class Ledger {
     return this.balances.get(account)?.get(asset) ?? 0n
   }
 
+  /** Every non-zero balance of `account`, by asset (a live view: do not keep it across changes). */
+  holdings(account: string): ReadonlyMap<string, bigint> {
+    return this.balances.get(account) ?? EMPTY
+  }
+
   /** Applies postings atomically. Nothing changes when they do not net to zero per asset, or
    *  when a non-external account would end below zero. */
   apply(postings: readonly Posting[]): void {
-    const net = new Map<string, bigint>()
-    const next = new Map<string, bigint>() // "account\u0000asset" → resulting balance
-    for (const { account, asset, amount } of postings) {
+    // Postings come a handful at a time: linear scans beat building keyed maps here.
+    const n = postings.length
+    const after: bigint[] = new Array(n)
+    for (let i = 0; i < n; i++) {
+      const { account, asset, amount } = postings[i]!
       if (typeof amount !== 'bigint') throw new InvalidInputError(`posting amount must be a bigint, got ${typeof amount}`)
       if (!account || !asset) throw new InvalidInputError('posting needs an account and an asset')
-      net.set(asset, (net.get(asset) ?? 0n) + amount)
-      const key = `${account}\u0000${asset}`
-      next.set(key, (next.get(key) ?? this.balance(account, asset)) + amount)
+      // Each (account, asset) pair's result lands on its last posting; earlier ones feed it.
+      let j = i - 1
+      while (j >= 0 && !(postings[j]!.account === account && postings[j]!.asset === asset)) j--
+      after[i] = (j >= 0 ? after[j]! : this.balance(account, asset)) + amount
     }
-    for (const [asset, sum] of net) if (sum !== 0n) throw new UnbalancedPostingsError(asset, sum)
-    for (const [key, value] of next) {
-      const [account, asset] = key.split('\u0000') as [string, string]
-      if (value < 0n && !this.isExternal(account)) {
-        throw new InsufficientBalanceError(account, asset, this.balance(account, asset), value - this.balance(account, asset))
+    for (let i = 0; i < n; i++) {
+      const asset = postings[i]!.asset
+      let first = 0
+      while (postings[first]!.asset !== asset) first++
+      if (first !== i) continue // this asset was summed already
+      let sum = 0n
+      for (let j = i; j < n; j++) if (postings[j]!.asset === asset) sum += postings[j]!.amount
+      if (sum !== 0n) throw new UnbalancedPostingsError(asset, sum)
+    }
+    for (let i = 0; i < n; i++) {
+      const { account, asset } = postings[i]!
+      if (after[i]! < 0n && this.isLast(postings, i) && !this.isExternal(account)) {
+        throw new InsufficientBalanceError(account, asset, this.balance(account, asset), after[i]! - this.balance(account, asset))
       }
     }
-    for (const [key, value] of next) {
-      const [account, asset] = key.split('\u0000') as [string, string]
+    for (let i = 0; i < n; i++) {
+      if (!this.isLast(postings, i)) continue
+      const { account, asset } = postings[i]!
+      const value = after[i]!
       let held = this.balances.get(account)
       if (!held) this.balances.set(account, (held = new Map()))
       if (value === 0n) held.delete(asset)
       else held.set(asset, value)
       if (held.size === 0) this.balances.delete(account)
     }
+  }
+
+  // Whether posting i is the last one for its (account, asset) pair.
+  private isLast(postings: readonly Posting[], i: number): boolean {
+    const { account, asset } = postings[i]!
+    for (let j = i + 1; j < postings.length; j++) if (postings[j]!.account === account && postings[j]!.asset === asset) return false
+    return true
   }
 
   /** Moves `amount` (> 0) of `asset` from one account to another. */

@@ -15,6 +15,12 @@ export type OracleStatus =
   | { state: 'live'; price: bigint; publishedAt: number }
   | { state: 'paused'; reason: 'no-price' | 'stale' | 'deviation'; price?: bigint; publishedAt?: number }
 
+/** What a guard remembers: the accepted price and an unconfirmed deviating one. */
+export interface GuardState {
+  accepted: { price: string; publishedAt: number } | null
+  suspect: { price: string; publishedAt: number } | null
+}
+
 const BPS = 10_000n
 
 /** |a − b| / b in basis points, rounded up so a boundary move counts as a deviation. */
@@ -35,20 +41,47 @@ export class OracleGuard {
     if (!(options.maxAgeMs > 0 && options.maxDeviationBps > 0)) throw new RangeError('maxAgeMs and maxDeviationBps must be positive')
   }
 
-  /** Takes an update; returns whether it became the accepted price. Older updates are ignored. */
-  accept(update: PriceUpdate): boolean {
-    if (update.price <= 0n) return false
-    if (this.accepted && update.publishedAt <= this.accepted.publishedAt) return false
+  /** What `accept` would do with an update, without doing it: ignore it (not positive, or not
+   *  newer than the accepted price), hold it as a suspect deviation, or accept it. */
+  judge(update: Pick<PriceUpdate, 'price' | 'publishedAt'>): 'ignore' | 'suspect' | 'accept' {
+    if (update.price <= 0n) return 'ignore'
+    if (this.accepted && update.publishedAt <= this.accepted.publishedAt) return 'ignore'
     const band = BigInt(this.options.maxDeviationBps)
     const jumps = this.accepted !== undefined && deviationBps(update.price, this.accepted.price) > band
     const confirms = this.suspect !== undefined && deviationBps(update.price, this.suspect.price) <= band
-    if (jumps && !confirms) {
-      this.suspect = update
-      return false
-    }
+    return jumps && !confirms ? 'suspect' : 'accept'
+  }
+
+  /** Takes an update; returns whether it became the accepted price. Older updates are ignored. */
+  accept(update: PriceUpdate): boolean {
+    const verdict = this.judge(update)
+    if (verdict === 'suspect') this.suspect = update
+    if (verdict !== 'accept') return false
     this.suspect = undefined
     this.accepted = { price: update.price, publishedAt: update.publishedAt }
     return true
+  }
+
+  /** The last accepted price (whatever its age), or 0 before the first. */
+  lastPrice(): bigint {
+    return this.accepted?.price ?? 0n
+  }
+
+  /** When the last accepted price was published (0 before the first). */
+  lastPublishedAt(): number {
+    return this.accepted?.publishedAt ?? 0
+  }
+
+  /** The guard's memory, to snapshot and restore. */
+  save(): GuardState {
+    const point = (p?: { price: bigint; publishedAt: number }) => (p ? { price: String(p.price), publishedAt: p.publishedAt } : null)
+    return { accepted: point(this.accepted), suspect: point(this.suspect) }
+  }
+
+  /** Restores what `save` returned. */
+  restore(state: GuardState): void {
+    this.accepted = state.accepted ? { price: BigInt(state.accepted.price), publishedAt: state.accepted.publishedAt } : undefined
+    this.suspect = state.suspect ? { symbol: this.symbol, source: 'snapshot', price: BigInt(state.suspect.price), publishedAt: state.suspect.publishedAt } : undefined
   }
 
   /** The market's price state at engine time `now`. */

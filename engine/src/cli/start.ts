@@ -1,0 +1,132 @@
+// `npm start`: the engine on embedded defaults (PGlite in ./data/fluxion, in-process bus) with
+// the demo markets, simulated makers, takers and a keeper trading through the real order path,
+// and a live status line. DATABASE_URL and REDIS_URL switch to real servers.
+import { parseArgs } from 'node:util'
+import { RiskPool } from '@fluxion/workers'
+import { demoFeeds } from '../demo/feeds.js'
+import { demoGenesis } from '../demo/markets.js'
+import { DemoSimulation } from '../demo/simulation.js'
+import { formatPrice } from '../oracle/price.js'
+import { redactUrl } from '../store/redact-url.js'
+import { Venue } from '../venue.js'
+
+const HELP = `Usage: npm start -- [options]
+
+  --data-dir <dir>     PGlite data directory (default $FLUXION_DATA_DIR or ./data/fluxion)
+  --db-schema <name>   with DATABASE_URL: keep the log in this schema (default: search_path)
+  --rate <n>           orders per second from the simulated traders (default 2000)
+  --takers <n>         simulated takers (default 50)
+  --seed <n>           seed of the simulation and the sETH feed (default 1)
+  --duration <s>       stop after this many seconds (default: run until Ctrl-C)
+  --snapshot-every <n> snapshot the state every n events (default 100000)
+  --print-acks         print "ack <seq>" for every durably acknowledged fill (crash tests)
+  --quiet              no status line
+  -h, --help
+
+Environment: DATABASE_URL (PostgreSQL instead of PGlite), REDIS_URL (Redis bus instead of
+in-process), FLUXION_DATA_DIR.`
+
+const { values: args } = parseArgs({
+  options: {
+    'data-dir': { type: 'string' },
+    'db-schema': { type: 'string' },
+    rate: { type: 'string', default: '2000' },
+    takers: { type: 'string', default: '50' },
+    seed: { type: 'string', default: '1' },
+    duration: { type: 'string' },
+    'snapshot-every': { type: 'string', default: '100000' },
+    'print-acks': { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+})
+if (args.help) {
+  console.log(HELP)
+  process.exit(0)
+}
+const positiveInt = (name: string, text: string | undefined): number => {
+  const n = Number(text)
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    console.error(`--${name} must be a positive integer, got ${text}`)
+    process.exit(2)
+  }
+  return n
+}
+const rate = positiveInt('rate', args.rate)
+const takers = positiveInt('takers', args.takers)
+const seed = positiveInt('seed', args.seed)
+const snapshotEvery = positiveInt('snapshot-every', args['snapshot-every'])
+const duration = args.duration === undefined ? undefined : positiveInt('duration', args.duration)
+
+const started = performance.now()
+const venue = await Venue.open({
+  ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
+  ...(args['db-schema'] ? { schema: args['db-schema'] } : {}),
+  genesis: demoGenesis(),
+  snapshotEvery,
+})
+const risk = new RiskPool({ threads: 1 })
+const printAck = args['print-acks'] ? (seq: number) => process.stdout.write(`ack ${seq}\n`) : undefined
+const sim = new DemoSimulation(venue, demoFeeds(Date.now(), seed), risk, { ordersPerSecond: rate, takers, seed, ...(printAck ? { onAck: printAck } : {}) })
+await sim.prepare()
+sim.start()
+
+const store = process.env.DATABASE_URL ? `PostgreSQL (${redactUrl(process.env.DATABASE_URL)})` : `PGlite in ${args['data-dir'] ?? process.env.FLUXION_DATA_DIR ?? './data/fluxion'}`
+const bus = process.env.REDIS_URL ? `Redis (${redactUrl(process.env.REDIS_URL)}), channels fluxion.events.<market|accounts>` : 'in-process'
+const { recovery } = venue
+log(
+  [
+    `Fluxion engine up in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `  log:      ${store}; recovered ${recovery.replayed} events after snapshot #${recovery.fromSnapshot} in ${recovery.ms.toFixed(0)} ms`,
+    `  bus:      ${bus}`,
+    `  markets:  ${[...venue.engine.state.markets.keys()].join(', ')} against fUSD (oracle pools; sETH also constant product)`,
+    `  connect:  the gateway (WebSocket/REST) is issue 5; meanwhile read the log: ${process.env.DATABASE_URL ? 'psql "$DATABASE_URL" -c "select * from events order by seq desc limit 5"' : 'stop the engine, then open the PGlite directory'}`,
+    `  traders:  ${takers} takers, 3 makers, 1 keeper at ${rate} orders/s — Ctrl-C stops`,
+  ].join('\n'),
+)
+
+let lastAcks = 0
+let lastTime = performance.now()
+const status = setInterval(() => {
+  const now = performance.now()
+  const st = venue.engine.state
+  const ack = sim.submitLatency.takeWindow()
+  const path = sim.pathLatency.takeWindow()
+  const perSecond = ((sim.acknowledged - lastAcks) * 1000) / (now - lastTime)
+  lastAcks = sim.acknowledged
+  lastTime = now
+  let openInterest = 0
+  for (const [account, asset, amount] of st.ledger.entries()) if (account.startsWith('debt:')) openInterest += (Number(-amount) * Number(st.price(asset))) / 1e36
+  const prices = [...st.markets.values()].map((m) => `${m.symbol} ${formatPrice(m.guard.lastPrice())}`).join(' ')
+  const unsafe = sim.lastLiquidation?.candidates ?? 0
+  if (!args.quiet) {
+    log(
+      `seq ${st.seq} | ${perSecond.toFixed(0)} acks/s | order ack p50 ${ack.p50.toFixed(2)} ms p99 ${ack.p99.toFixed(2)} ms | path p50 ${(path.p50 * 1000).toFixed(0)} µs | ` +
+        `OI $${(openInterest / 1e6).toFixed(2)}M | unsafe ${unsafe} | liquidated ${sim.liquidations} | ${prices}`,
+    )
+  }
+}, 1000)
+
+let stopping = false
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return
+  stopping = true
+  clearInterval(status)
+  await sim.stop()
+  const refused = [...sim.refused].map(([c, n]) => `${c} ${n}`).join(', ')
+  const total = sim.submitLatency.overall()
+  log(`stopped at seq ${venue.engine.state.seq}: ${total.count} orders acknowledged (p50 ${total.p50.toFixed(2)} ms, p99 ${total.p99.toFixed(2)} ms); refused: ${refused || 'none'}`)
+  await venue.snapshot().catch(() => undefined)
+  await risk.close()
+  await venue.close()
+  process.exit(code)
+}
+process.on('SIGINT', () => void shutdown(0))
+process.on('SIGTERM', () => void shutdown(0))
+if (duration !== undefined) setTimeout(() => void shutdown(0), duration * 1000)
+
+// Status goes to stderr when acks go to stdout, so a reader of acks sees nothing else.
+function log(text: string): void {
+  if (printAck) process.stderr.write(`${text}\n`)
+  else console.log(text)
+}
