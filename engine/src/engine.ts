@@ -16,32 +16,12 @@ import type { Market } from './market/market.js'
 import type { MarketPool } from './market/pools.js'
 import { minInputFor, routeExactIn } from './market/router.js'
 import { PRICE_ONE } from './oracle/price.js'
+import type { LoggedEvent, TradeRecord } from './store/event-store.js'
 import { EngineState, clientKey } from './state.js'
-
-/** An event as the journal stores it (body is JSON text). */
-export interface JournalEntry {
-  seq: number
-  stream: string
-  streamSeq: number
-  type: string
-  ts: number
-  body: string
-}
-
-/** A fill as the journal keeps it for candles (decimal strings, WAD). */
-export interface TradeEntry {
-  seq: number
-  market: string
-  ts: number
-  price: string
-  baseAmount: string
-  quoteAmount: string
-  side: Side
-}
 
 /** Where events become durable: `append` resolves once the entry is (group commit behind it). */
 export interface Journal {
-  append(entry: JournalEntry, trade?: TradeEntry): Promise<void>
+  append(entry: LoggedEvent, trade?: TradeRecord): Promise<void>
 }
 
 export interface EngineOptions {
@@ -51,7 +31,7 @@ export interface EngineOptions {
   /** Durable log; without one, events are acknowledged as soon as they are applied. */
   journal?: Journal
   /** Called with each event (and its journal form) once it is durable, in log order: the bus. */
-  publish?: (event: SequencedEvent, entry: JournalEntry) => void
+  publish?: (event: SequencedEvent, entry: LoggedEvent) => void
   maxOpenOrdersPerAccount?: number
   maxOpenOrdersPerMarket?: number
 }
@@ -71,7 +51,7 @@ export class Engine {
   private readonly now: () => number
   private readonly feeModel: FeeModel
   private readonly journal?: Journal
-  private readonly publish?: (event: SequencedEvent, entry: JournalEntry) => void
+  private readonly publish?: (event: SequencedEvent, entry: LoggedEvent) => void
   private readonly maxOrdersPerAccount: number
   private readonly maxOrdersPerMarket: number
   private halted?: string
@@ -598,12 +578,12 @@ function checkCollateralParams(p: { ltvBps: number; liquidationThresholdBps: num
 }
 
 /** The journal's form of an event. */
-export function journalEntry(e: SequencedEvent): JournalEntry {
+export function journalEntry(e: SequencedEvent): LoggedEvent {
   return { seq: e.seq, stream: e.stream, streamSeq: e.streamSeq, type: e.event.type, ts: e.ts, body: encodeEvent(e.event) }
 }
 
 /** The trade a fill event records (undefined for other events). */
-export function tradeEntry(e: SequencedEvent): TradeEntry | undefined {
+export function tradeEntry(e: SequencedEvent): TradeRecord | undefined {
   const ev = e.event
   if (ev.type !== 'fill') return undefined
   const [baseAmount, quoteAmount] = ev.side === 'sell' ? [ev.amountIn, ev.amountOut] : [ev.amountOut, ev.amountIn]

@@ -9,7 +9,7 @@ import { RedisBus } from './bus/redis-bus.js'
 import { demoGenesis } from './demo/markets.js'
 import { dropTestSchema, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from './store/test-servers.js'
 import { eventChannel, recoverState, Venue, type VenueOptions } from './venue.js'
-import type { JournalEntry } from './engine.js'
+import type { LoggedEvent } from './store/event-store.js'
 
 const WAD = 10n ** 18n
 const T0 = 1_700_000_000_000
@@ -35,11 +35,11 @@ function venueSuite(name: string, options: () => { venue: VenueOptions; redis?: 
     test('recovers the exact state after a restart, from the log and from a snapshot; candles come from the fills', async () => {
       const { venue: opts, redis, cleanup } = options()
       const now = { t: T0 }
-      const received: JournalEntry[] = []
+      const received: LoggedEvent[] = []
       const listener = redis ? await RedisBus.connect(redis) : undefined
       try {
         const venue = await Venue.open({ ...opts, now: () => now.t, genesis: demoGenesis() })
-        if (listener) await listener.subscribe(eventChannel('sETH'), (m) => received.push(JSON.parse(m) as JournalEntry))
+        if (listener) await listener.subscribe(eventChannel('sETH'), (m) => received.push(JSON.parse(m) as LoggedEvent))
         await trade(venue, now)
         const hash = venue.engine.state.hash()
         const seq = venue.engine.state.seq

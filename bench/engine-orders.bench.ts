@@ -1,0 +1,158 @@
+// The engine's order path, in memory and end to end with durability on:
+// 1. benchmark.js (via the harness): one market order through Engine.execute — validation,
+//    routing, exact margin and position checks, the event, ledger postings and the native swap —
+//    beside the native pool quote alone, the floor any engine built on the same maths pays;
+// 2. sustained load through a Venue on PGlite and on PostgreSQL: orders offered at a fixed rate
+//    (open loop: a stalled log shows as latency) and as fast as they are acknowledged (closed
+//    loop, many in flight). Latency runs from submit to the durable acknowledgement.
+// The PostgreSQL server is FLUXION_TEST_DATABASE_URL's (scripts/start-services.sh starts it).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { OraclePool } from '@fluxion/native'
+import type { Command } from '../engine/src/commands.js'
+import { LatencyStats, type LatencySummary } from '../engine/src/demo/latency-stats.js'
+import { dropTestSchema, TEST_DATABASE_URL, uniqueName } from '../engine/src/store/test-servers.js'
+import { seededVenue, WAD } from '../engine/src/test-support/venue.js'
+import { Venue, type VenueOptions } from '../engine/src/venue.js'
+import { demoGenesis } from '../engine/src/demo/markets.js'
+import { runSuite } from './harness.js'
+
+const RATE = Number(process.env.BENCH_ENGINE_RATE ?? 20_000)
+const SECONDS = Number(process.env.BENCH_ENGINE_SECONDS ?? 6)
+const IN_FLIGHT = 2_048
+const T0 = 1_700_000_000_000
+
+// Alternating buys and sells of one taker on one market, so pools and balances stay put.
+function orderFlow(): (state: { balance: (a: string, asset: string) => bigint }) => Command {
+  let i = 0
+  return (st) => {
+    const buy = i++ % 2 === 0
+    const held = st.balance('taker', 'sSPX')
+    return buy || held === 0n
+      ? { type: 'order', account: 'taker', market: 'sSPX', side: 'buy', kind: 'market', amountIn: 1000n * WAD, minOut: 0n }
+      : { type: 'order', account: 'taker', market: 'sSPX', side: 'sell', kind: 'market', amountIn: held, minOut: 0n }
+  }
+}
+
+// --- 1. the in-memory path -------------------------------------------------------------------
+const { engine } = seededVenue()
+engine.execute({ type: 'deposit', account: 'taker', asset: 'fUSD', amount: 10n ** 12n * WAD })
+const next = orderFlow()
+const ledgerView = { balance: (a: string, asset: string) => engine.state.ledger.balance(a, asset) }
+const pmm = new OraclePool(4000n * WAD, WAD / 10n, 500n * WAD, 2_000_000n * WAD, WAD / 1000n, WAD / 10_000n)
+
+const pathResults = await runSuite('engine-orders', [
+  {
+    title: 'one market order on sSPX, in memory (durability excluded)',
+    baseline: { name: 'native OraclePool quote alone (the floor)', fn: () => pmm.quoteSellQuote(1000n * WAD) },
+    fluxion: [{ name: 'Engine.execute: checks, route, event, ledger, swap', fn: () => engine.execute(next(ledgerView)) }],
+    target: { maxMilliseconds: 0.02, note: 'issue 4: in-memory order path median ≤ 20 µs' },
+  },
+])
+
+// --- 2. sustained load with durability on ------------------------------------------------------
+interface LoadRun {
+  store: string
+  mode: string
+  offeredPerSecond?: number
+  ordersPerSecond: number
+  latencyMs: LatencySummary
+  /** Events per durable batch (group commit) over the run. */
+  averageBatch: number
+}
+
+async function openVenue(options: VenueOptions): Promise<Venue> {
+  const venue = await Venue.open({ ...options, now: () => T0, genesis: demoGenesis(), snapshotEvery: 0 })
+  const submit = (c: Command) => venue.submit(c)
+  for (const [market, price] of [['sETH', 2000n], ['sBTC', 30_000n], ['sSPX', 4000n]] as const) await submit({ type: 'price', market, price: price * WAD, publishedAt: T0 })
+  await submit({ type: 'deposit', account: 'lp', asset: 'fUSD', amount: 100_000_000n * WAD })
+  await submit({ type: 'mint', account: 'lp', market: 'sSPX', amount: 5000n * WAD })
+  await submit({ type: 'add-liquidity', account: 'lp', market: 'sSPX', pool: 'sSPX-pmm', base: 5000n * WAD, quote: 20_000_000n * WAD })
+  await submit({ type: 'deposit', account: 'taker', asset: 'fUSD', amount: 10n ** 12n * WAD })
+  return venue
+}
+
+async function load(store: string, venue: Venue, mode: 'open' | 'closed'): Promise<LoadRun> {
+  const flow = orderFlow()
+  const view = { balance: (a: string, asset: string) => venue.engine.state.ledger.balance(a, asset) }
+  const latency = new LatencyStats()
+  const batchesBefore = venue.log.stats.batches
+  const eventsBefore = venue.log.stats.events
+  let acked = 0
+  const send = (due: number): Promise<void> =>
+    venue.submit(flow(view)).then(() => {
+      acked++
+      latency.record(performance.now() - due)
+    })
+  const started = performance.now()
+  const end = started + SECONDS * 1000
+  if (mode === 'closed') {
+    const client = async () => {
+      while (performance.now() < end) await send(performance.now())
+    }
+    await Promise.all(Array.from({ length: IN_FLIGHT }, client))
+  } else {
+    // Every millisecond tick offers the orders that fell due since the start, each timed from its due moment.
+    let offered = 0
+    const pending: Promise<void>[] = []
+    await new Promise<void>((resolve) => {
+      const tick = setInterval(() => {
+        const now = performance.now()
+        const due = Math.min(Math.floor(((now - started) * RATE) / 1000), RATE * SECONDS)
+        for (; offered < due; offered++) pending.push(send(started + (offered * 1000) / RATE))
+        if (now >= end) {
+          clearInterval(tick)
+          resolve()
+        }
+      }, 1)
+    })
+    await Promise.all(pending)
+  }
+  const seconds = (performance.now() - started) / 1000
+  const batches = venue.log.stats.batches - batchesBefore
+  return {
+    store,
+    mode: mode === 'open' ? `open loop, ${RATE.toLocaleString('en')} orders/s offered` : `closed loop, ${IN_FLIGHT} in flight`,
+    ...(mode === 'open' ? { offeredPerSecond: RATE } : {}),
+    ordersPerSecond: acked / seconds,
+    latencyMs: latency.overall(),
+    averageBatch: batches > 0 ? (venue.log.stats.events - eventsBefore) / batches : 0,
+  }
+}
+
+const runs: LoadRun[] = []
+const subjects: Array<{ name: string; options: () => VenueOptions; cleanup: () => Promise<void> }> = []
+const dir = mkdtempSync(join(tmpdir(), 'fluxion-bench-'))
+subjects.push({ name: 'PGlite', options: () => ({ dataDir: dir, databaseUrl: '', redisUrl: '' }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) })
+const schema = uniqueName('bench_engine')
+subjects.push({ name: 'PostgreSQL', options: () => ({ databaseUrl: TEST_DATABASE_URL, schema, redisUrl: '' }), cleanup: () => dropTestSchema(schema) })
+
+for (const s of subjects) {
+  const venue = await openVenue(s.options())
+  try {
+    for (const mode of ['open', 'closed'] as const) {
+      const r = await load(s.name, venue, mode)
+      runs.push(r)
+      console.log(`${r.store.padEnd(10)} ${r.mode.padEnd(36)} ${Math.round(r.ordersPerSecond).toLocaleString('en').padStart(7)} orders/s   ack p50 ${r.latencyMs.p50.toFixed(2)} ms  p99 ${r.latencyMs.p99.toFixed(2)} ms   batch ${r.averageBatch.toFixed(0)}`)
+    }
+  } finally {
+    await venue.close()
+    await s.cleanup()
+  }
+}
+
+const targets = { ordersPerSecond: 20_000, p99Ms: 10 }
+const report = {
+  suite: 'engine-orders-load',
+  command: 'npm run bench -- engine-orders',
+  date: new Date().toISOString(),
+  machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform },
+  seconds: SECONDS,
+  targets,
+  inMemoryPath: pathResults[0],
+  runs: runs.map((r) => ({ ...r, targetMet: r.ordersPerSecond >= targets.ordersPerSecond * 0.98 && r.latencyMs.p99 <= targets.p99Ms })),
+}
+writeFileSync(join(import.meta.dirname, 'results', 'engine-orders-load.json'), JSON.stringify(report, null, 2) + '\n')
+console.log('\nwrote bench/results/engine-orders-load.json')
+process.exit(0)
