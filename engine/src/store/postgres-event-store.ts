@@ -62,6 +62,9 @@ export class PostgresEventStore extends SqlEventStore {
     })
     return {
       ...session(pool),
+      // pg prepares a named statement once on each pooled connection that runs it.
+      queryPrepared: async <Row>(name: string, text: string, params: readonly string[]) =>
+        (await pool.query({ name, text, values: params as string[] })).rows as Row[],
       transaction: async (work) => {
         const client = await pool.connect()
         try {

@@ -77,7 +77,7 @@ export abstract class SqlEventStore implements PagedEventStore {
     const first = events[0]!.seq
     let rows: { last_seq: Int; appended: Int }[]
     try {
-      rows = await client.query(APPEND_SQL, [first, ...eventColumns(events), ...tradeColumns(trades)])
+      rows = await client.queryPrepared('fluxion_append', APPEND_SQL, [String(first), ...eventColumns(events), ...tradeColumns(trades)])
     } catch (err) {
       if (isUniqueViolation(err)) throw new SequenceConflictError(`append of seq ${first}..${first + events.length - 1} conflicts with the log: ${(err as Error).message}`)
       throw this.#wrap('append', err)
