@@ -4,15 +4,15 @@
 // printed acknowledgement has left the process before the next event is produced.
 import type { EventStore } from './event-store.js'
 import { GroupCommitLog } from './group-commit.js'
-import { PgliteEventStore } from './pglite-event-store.js'
 import { PostgresEventStore } from './postgres-event-store.js'
+import { WorkerEventStore } from './worker-event-store.js'
 import { sampleFill } from './sample-events.js'
 
 const kind = process.env.FLUXION_CRASH_STORE
 const store: EventStore =
   kind === 'postgres'
     ? new PostgresEventStore({ databaseUrl: process.env.FLUXION_CRASH_DATABASE_URL!, schema: process.env.FLUXION_CRASH_SCHEMA! })
-    : new PgliteEventStore({ dataDir: process.env.FLUXION_CRASH_DATA_DIR! })
+    : new WorkerEventStore({ dataDir: process.env.FLUXION_CRASH_DATA_DIR! }) // the default PGlite store
 
 const die = (err: unknown) => {
   process.stdout.write(`failed ${err instanceof Error ? err.message : String(err)}\n`)

@@ -3,20 +3,19 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { MIGRATIONS } from './schema.js'
-import type { LoggedEvent, TradeRecord } from './event-store.js'
+import type { LoggedEvent, PagedEventStore, TradeRecord } from './event-store.js'
 import { GroupCommitLog } from './group-commit.js'
 import { sampleFill } from './sample-events.js'
-import type { SqlEventStore } from './sql-event-store.js'
 
 /** One place to keep a log (a data directory, a schema); `open` may be called again after close. */
 export interface StoreLocation {
   /** A new, not yet opened store over this location. */
-  store(): SqlEventStore
+  store(): PagedEventStore
   /** Removes the location. */
   remove(): Promise<void>
 }
 
-async function readAll(store: SqlEventStore, after = 0): Promise<LoggedEvent[]> {
+async function readAll(store: PagedEventStore, after = 0): Promise<LoggedEvent[]> {
   const out: LoggedEvent[] = []
   for await (const e of store.readEvents(after)) out.push(e)
   return out
@@ -37,7 +36,7 @@ const T0 = 1_700_000_040_000 // a whole minute since the epoch
 export function eventStoreContract(name: string, newLocation: () => Promise<StoreLocation>): void {
   describe(`${name} event store contract`, () => {
     let location: StoreLocation
-    let store: SqlEventStore
+    let store: PagedEventStore
 
     before(async () => {
       location = await newLocation()

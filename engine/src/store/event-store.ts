@@ -63,6 +63,30 @@ export interface EventStore {
   close(): Promise<void>
 }
 
+/** What the stores here offer beyond EventStore: page reads (across threads), schema status, a name. */
+export interface PagedEventStore extends EventStore {
+  /** Up to `limit` events with seq > after, ascending: one page of readEvents. */
+  readPage(after: number, limit: number): Promise<LoggedEvent[]>
+  /** The schema versions recorded in schema_migrations, ascending. */
+  appliedMigrations(): Promise<number[]>
+  /** Names the database for messages, without secrets. */
+  describe(): string
+}
+
+/** Rows per page when reading the log back. */
+export const READ_PAGE = 2000
+
+/** readEvents in terms of readPage: keyset paging on seq. */
+export async function* readPaged(store: Pick<PagedEventStore, 'readPage'>, after: number): AsyncGenerator<LoggedEvent> {
+  let cursor = after
+  for (;;) {
+    const page = await store.readPage(cursor, READ_PAGE)
+    yield* page
+    if (page.length < READ_PAGE) return
+    cursor = page[page.length - 1]!.seq
+  }
+}
+
 /** numeric(78,0) silently rounds a fraction away, so amounts must already be whole WAD integers. */
 const WAD_INTEGER = /^[0-9]{1,78}$/
 

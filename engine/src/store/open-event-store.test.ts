@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { openEventStore } from './open-event-store.js'
-import { defaultDataDir } from './pglite-event-store.js'
+import { defaultDataDir, PgliteEventStore } from './pglite-event-store.js'
+import { WorkerEventStore } from './worker-event-store.js'
 import { dropTestSchema, serverFailure, TEST_DATABASE_URL, uniqueName } from './test-servers.js'
 
 /** Runs `body` with the given environment variables set (undefined: unset), then restores them. */
@@ -26,15 +27,19 @@ test('the PGlite data directory defaults to FLUXION_DATA_DIR, else ./data/fluxio
   await withEnv({ FLUXION_DATA_DIR: '/var/lib/fluxion' }, async () => assert.equal(defaultDataDir(), '/var/lib/fluxion'))
 })
 
-test('without DATABASE_URL the store is PGlite in FLUXION_DATA_DIR; with it, PostgreSQL', async () => {
+test('without DATABASE_URL the store is PGlite in FLUXION_DATA_DIR (in a worker thread); with it, PostgreSQL', async () => {
   const root = mkdtempSync(join(tmpdir(), 'fluxion-open-'))
   const schema = uniqueName('fluxion_open')
   try {
     await withEnv({ DATABASE_URL: undefined, FLUXION_DATA_DIR: join(root, 'data') }, async () => {
       const store = await openEventStore()
       assert.equal(store.kind, 'pglite')
-      assert.equal((store as { dataDir?: string }).dataDir, join(root, 'data'))
+      assert.ok(store instanceof WorkerEventStore, 'PGlite runs in a worker thread by default')
+      assert.equal(store.dataDir, join(root, 'data'))
       await store.close()
+      const onCaller = await openEventStore({ pgliteThread: 'caller' })
+      assert.ok(onCaller instanceof PgliteEventStore)
+      await onCaller.close()
     })
     await withEnv({ DATABASE_URL: TEST_DATABASE_URL }, async () => {
       const store = await openEventStore({ schema }).catch((err: unknown) => {

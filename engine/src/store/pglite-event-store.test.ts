@@ -5,23 +5,32 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { eventStoreContract } from './event-store.contract.js'
 import { PgliteEventStore } from './pglite-event-store.js'
+import { WorkerEventStore } from './worker-event-store.js'
 
-eventStoreContract('PGlite', async () => {
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'fluxion-pglite-')), 'data')
-  return {
-    store: () => new PgliteEventStore({ dataDir }),
-    remove: async () => rmSync(join(dataDir, '..'), { recursive: true, force: true }),
-  }
-})
+for (const [name, make] of [
+  ['PGlite (caller thread)', (dataDir: string) => new PgliteEventStore({ dataDir })],
+  ['PGlite (worker thread)', (dataDir: string) => new WorkerEventStore({ dataDir })],
+] as const) {
+  eventStoreContract(name, async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'fluxion-pglite-')), 'data')
+    return {
+      store: () => make(dataDir),
+      remove: async () => rmSync(join(dataDir, '..'), { recursive: true, force: true }),
+    }
+  })
+}
 
-test('PGlite: a second store on an open data directory is refused, naming the holder', async () => {
+test('PGlite: a second store on an open data directory is refused, naming the holder (also across threads)', async () => {
   const root = mkdtempSync(join(tmpdir(), 'fluxion-pglite-lock-'))
   const dataDir = join(root, 'data')
-  const first = new PgliteEventStore({ dataDir })
+  const first = new WorkerEventStore({ dataDir })
   await first.open()
   try {
-    const second = new PgliteEventStore({ dataDir })
-    await assert.rejects(second.open(), (err: Error & { code?: string }) => err.code === 'STORAGE_FAILED' && err.message.includes(`process ${process.pid}`))
+    const refused = (err: Error & { code?: string }) => err.code === 'STORAGE_FAILED' && err.message.includes(`process ${process.pid}`)
+    await assert.rejects(new PgliteEventStore({ dataDir }).open(), refused)
+    const secondThread = new WorkerEventStore({ dataDir })
+    await assert.rejects(secondThread.open(), refused) // and its thread is gone: nothing keeps the test alive
+    await assert.rejects(secondThread.lastSeq(), (err: Error & { code?: string }) => err.code === 'STORAGE_FAILED')
   } finally {
     await first.close()
   }

@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { DataDirLock } from './data-dir-lock.js'
+import { PglitePreparedStatements } from './pglite-prepared.js'
 import type { SqlClient, SqlSession } from './sql-client.js'
 import { SqlEventStore } from './sql-event-store.js'
 
@@ -37,7 +38,12 @@ export class PgliteEventStore extends SqlEventStore {
     const lock = DataDirLock.acquire(this.dataDir)
     let db: PGlite
     try {
-      db = await PGlite.create(this.dataDir)
+      db = await PGlite.create(this.dataDir, {
+        // A new 16 MB WAL segment is otherwise zero-filled by the backend while an append waits,
+        // a 20–50 ms stall every ~20,000 fills (single-user PGlite has no checkpointer, so
+        // segments are rarely recycled): p99 of 100-event appends drops from ~15 ms to ~9 ms.
+        startParams: [...PGlite.defaultStartParams, '-c', 'wal_init_zero=off'],
+      })
     } catch (err) {
       lock.release()
       throw err
@@ -47,9 +53,19 @@ export class PgliteEventStore extends SqlEventStore {
       query: async <Row>(text: string, params?: readonly unknown[]) => (await q.query<Row>(text, params as unknown[])).rows,
       exec: async (text: string) => void (await q.exec(text)),
     })
+    const prepared = new PglitePreparedStatements(db)
+    // Our transactions (migrations, at open) and prepared calls take turns: PGlite does not
+    // keep its protocol-level calls out of an open transaction.
+    let turn: Promise<unknown> = Promise.resolve()
+    const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+      const run = turn.then(fn, fn)
+      turn = run.catch(() => undefined)
+      return run
+    }
     return {
       ...session(db),
-      transaction: (work) => db.transaction((tx) => work(session(tx))),
+      queryPrepared: (name, text, params) => inTurn(() => prepared.run(name, text, params)),
+      transaction: (work) => inTurn(() => db.transaction((tx) => work(session(tx)))),
       close: async () => {
         try {
           await db.close()

@@ -42,7 +42,8 @@ export class PostgresEventStore extends SqlEventStore {
       connectionString: databaseUrl,
       max: poolSize,
       connectionTimeoutMillis: 5_000,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      // public stays on the path for extensions installed there (timescaledb's time_bucket).
+      ...(schema ? { options: `-c search_path=${schema},public` } : {}),
     })
     // An idle connection that drops emits 'error' on the pool, which would otherwise crash the
     // process; the next query reports the failure where it matters.
@@ -61,6 +62,9 @@ export class PostgresEventStore extends SqlEventStore {
     })
     return {
       ...session(pool),
+      // pg prepares a named statement once on each pooled connection that runs it.
+      queryPrepared: async <Row>(name: string, text: string, params: readonly string[]) =>
+        (await pool.query({ name, text, values: params as string[] })).rows as Row[],
       transaction: async (work) => {
         const client = await pool.connect()
         try {

@@ -1,8 +1,8 @@
 // The event store over any PostgreSQL session (PGlite or a server): migrations, appends, reads,
 // snapshots and candles, with the same statements for both.
 import { EngineError, InvalidInputError, SequenceConflictError, StorageError } from '../errors.js'
-import type { Candle, EventStore, LoggedEvent, TradeRecord } from './event-store.js'
-import { checkBatch } from './event-store.js'
+import type { Candle, LoggedEvent, PagedEventStore, TradeRecord } from './event-store.js'
+import { checkBatch, readPaged } from './event-store.js'
 import {
   APPEND_SQL,
   APPLIED_MIGRATIONS_SQL,
@@ -21,9 +21,6 @@ import {
 } from './schema.js'
 import type { SqlClient, SqlSession } from './sql-client.js'
 
-/** Rows per page when reading the log back. */
-const READ_PAGE = 2000
-
 // bigint columns come back as strings (pg), numbers or bigints (PGlite): all become numbers here.
 type Int = string | number | bigint
 
@@ -34,15 +31,16 @@ interface CandleRow { bucket_start: Int; open: string; high: string; low: string
  * The EventStore implementation both stores share; a subclass only says how to connect and how
  * to name the database in messages.
  */
-export abstract class SqlEventStore implements EventStore {
+export abstract class SqlEventStore implements PagedEventStore {
   abstract readonly kind: 'pglite' | 'postgres'
   #client: SqlClient | undefined
+  #opening: Promise<void> | undefined
   #bucket: BucketFunction = 'date_bin'
 
   /** Opens the connection (or pool); called once by open(). */
   protected abstract connect(): Promise<SqlClient>
 
-  /** Names the database for error messages, without secrets. */
+  /** See PagedEventStore.describe. */
   abstract describe(): string
 
   /** Which function groups trades into candles: time_bucket when TimescaleDB is installed. */
@@ -51,8 +49,14 @@ export abstract class SqlEventStore implements EventStore {
   }
 
   /** Connects and applies the pending migrations in one transaction. */
-  async open(): Promise<void> {
-    if (this.#client) return
+  open(): Promise<void> {
+    if (this.#client) return Promise.resolve()
+    // Two calls at once share one connection attempt.
+    this.#opening ??= this.#connectAndMigrate().finally(() => (this.#opening = undefined))
+    return this.#opening
+  }
+
+  async #connectAndMigrate(): Promise<void> {
     const client = await this.connect()
     try {
       await client.transaction((session) => applyMigrations(session, MIGRATIONS))
@@ -73,7 +77,7 @@ export abstract class SqlEventStore implements EventStore {
     const first = events[0]!.seq
     let rows: { last_seq: Int; appended: Int }[]
     try {
-      rows = await client.query(APPEND_SQL, [first, ...eventColumns(events), ...tradeColumns(trades)])
+      rows = await client.queryPrepared('fluxion_append', APPEND_SQL, [String(first), ...eventColumns(events), ...tradeColumns(trades)])
     } catch (err) {
       if (isUniqueViolation(err)) throw new SequenceConflictError(`append of seq ${first}..${first + events.length - 1} conflicts with the log: ${(err as Error).message}`)
       throw this.#wrap('append', err)
@@ -85,22 +89,20 @@ export abstract class SqlEventStore implements EventStore {
   }
 
   /** Pages through the log by seq; see EventStore.readEvents. */
-  async *readEvents(after: number): AsyncGenerator<LoggedEvent> {
+  readEvents(after: number): AsyncGenerator<LoggedEvent> {
+    return readPaged(this, after)
+  }
+
+  /** See PagedEventStore.readPage. */
+  async readPage(after: number, limit: number): Promise<LoggedEvent[]> {
     const client = this.#open()
-    let cursor = after
-    for (;;) {
-      let rows: EventRow[]
-      try {
-        rows = await client.query<EventRow>(READ_EVENTS_SQL, [cursor, READ_PAGE])
-      } catch (err) {
-        throw this.#wrap('read', err)
-      }
-      for (const r of rows) {
-        yield { seq: Number(r.seq), stream: r.stream, streamSeq: Number(r.stream_seq), type: r.type, ts: Number(r.ts), body: r.body }
-      }
-      if (rows.length < READ_PAGE) return
-      cursor = Number(rows[rows.length - 1]!.seq)
+    let rows: EventRow[]
+    try {
+      rows = await client.query<EventRow>(READ_EVENTS_SQL, [after, limit])
+    } catch (err) {
+      throw this.#wrap('read', err)
     }
+    return rows.map((r) => ({ seq: Number(r.seq), stream: r.stream, streamSeq: Number(r.stream_seq), type: r.type, ts: Number(r.ts), body: r.body }))
   }
 
   /** See EventStore.lastSeq. */
@@ -163,7 +165,7 @@ export abstract class SqlEventStore implements EventStore {
     }))
   }
 
-  /** The schema versions recorded in schema_migrations, ascending (for status and tests). */
+  /** See PagedEventStore.appliedMigrations. */
   async appliedMigrations(): Promise<number[]> {
     const client = this.#open()
     try {
