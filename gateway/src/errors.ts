@@ -48,7 +48,7 @@ export class InvalidParamsError extends GatewayError {
   }
 }
 
-/** A frame above the protocol's message limit (larger still: uWS closes with 1009). */
+/** A frame above the protocol's message limit (larger still: uWS drops the socket, 1006). */
 export class MessageTooLargeError extends GatewayError {
   constructor(size: number, limit: number) {
     super('MESSAGE_TOO_LARGE', `message of ${size} bytes exceeds the limit of ${limit} bytes`)

@@ -1,0 +1,187 @@
+// The gateway: one uWebSockets.js app serving protocol v1 at /ws and REST beside it, fed by the
+// venue's bus. Every frame is size-checked, parsed and schema-validated before a method runs;
+// a rejected frame gets an error response and changes nothing.
+import { pino, type Logger } from 'pino'
+import type { HttpResponse, WebSocket, us_listen_socket } from 'uWebSockets.js'
+import type { Venue } from '../../engine/src/venue.js'
+import { ApiKeyAuthenticator, type ApiKeyConfig, type Authenticator } from './auth.js'
+import { ChannelHub } from './channels.js'
+import { InvalidRequestError, MalformedJsonError, MessageTooLargeError, toWireError, type WireError } from './errors.js'
+import { EventFeed } from './feed.js'
+import { callMethod, type Connection, type MethodContext, type Session } from './methods.js'
+import { GatewayMetrics } from './metrics.js'
+import { registerRest } from './rest.js'
+import { envelopeId, parseRequest } from './schema.js'
+import { loadUws } from './uws.js'
+import { errorFrame, resultFrame } from './wire.js'
+
+/** How the gateway listens and what it serves. */
+export interface GatewayOptions {
+  venue: Venue
+  /** TCP port; 0 picks a free one (default 8080). */
+  port?: number
+  /** Interface to bind (default 127.0.0.1; TLS terminates in front). */
+  host?: string
+  /** Static API keys → account and permissions (ignored when `authenticator` is given). */
+  apiKeys?: Record<string, ApiKeyConfig>
+  authenticator?: Authenticator
+  logger?: Logger
+  now?: () => number
+  /** Largest request the protocol answers (default 16 KiB): above it, MESSAGE_TOO_LARGE. */
+  maxMessageBytes?: number
+  /** Largest frame uWS accepts at all (default 64 KiB): above it uWS drops the socket (1006, no close frame). */
+  maxPayloadBytes?: number
+  /** Idle seconds before uWS closes a silent connection (default 60; uWS pings before that). */
+  idleTimeoutSeconds?: number
+  /** Interval of the `heartbeat` channel pushes (default 20 s). */
+  heartbeatMs?: number
+  /** Bytes buffered for a slow reader before the server closes it (default 1 MiB). */
+  maxBackpressureBytes?: number
+  /** Register Node's default process metrics (default true). */
+  defaultMetrics?: boolean
+}
+
+/** A running gateway. */
+export interface Gateway {
+  port: number
+  /** ws:// URL of the protocol endpoint. */
+  url: string
+  metrics: GatewayMetrics
+  /** Stops listening, closes every connection (1001) and the bus subscriptions. */
+  close(): Promise<void>
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/** Starts the gateway over a venue; throws UWS_NOT_NATIVE when uWS would run its JS fallback. */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const uws = loadUws()
+  const { venue } = options
+  const now = options.now ?? Date.now
+  const logger = options.logger ?? pino({ name: 'fluxion-gateway', level: process.env.LOG_LEVEL ?? 'info' })
+  const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024
+  const metrics = new GatewayMetrics({ defaultMetrics: options.defaultMetrics ?? true })
+  const authenticator = options.authenticator ?? new ApiKeyAuthenticator(options.apiKeys ?? {})
+  const app = uws.App()
+  const hub = new ChannelHub(app, now)
+  const feed = new EventFeed(venue, hub, now, (err) => logger.error({ err }, 'bad event on the bus'))
+  const ctx: MethodContext = { venue, feed, authenticator, now }
+  const sockets = new Set<WebSocket<Session>>()
+  let nextId = 1
+  const startedAt = Date.now()
+
+  const connectionOf = (ws: WebSocket<Session>): Connection => ({
+    session: ws.getUserData(),
+    snapshot: (channel, topic, data) => hub.snapshot(ws, topic, channel, data),
+    unsubscribe: (topic) => void ws.unsubscribe(topic),
+  })
+
+  const sendError = (ws: WebSocket<Session>, id: string | number | null, error: WireError, method: string) => {
+    metrics.errors.inc({ code: error.code })
+    metrics.requests.inc({ method, outcome: 'error' })
+    if (!ws.getUserData().closed) ws.send(errorFrame(id, error))
+  }
+
+  const onMessage = (ws: WebSocket<Session>, message: ArrayBuffer, isBinary: boolean) => {
+    if (isBinary) return sendError(ws, null, toWireError(new InvalidRequestError('binary frames are not accepted; send JSON text')), 'invalid')
+    if (message.byteLength > maxMessageBytes) return sendError(ws, null, toWireError(new MessageTooLargeError(message.byteLength, maxMessageBytes)), 'invalid')
+    let value: unknown
+    try {
+      value = JSON.parse(decoder.decode(message))
+    } catch (err) {
+      return sendError(ws, null, toWireError(new MalformedJsonError((err as Error).message)), 'invalid')
+    }
+    const id = envelopeId(value)
+    let request
+    try {
+      request = parseRequest(value)
+    } catch (err) {
+      return sendError(ws, id, toWireError(err), 'invalid')
+    }
+    const started = performance.now()
+    const session = ws.getUserData()
+    callMethod(request, connectionOf(ws), ctx).then(
+      (outcome) => {
+        metrics.requestSeconds.observe({ method: request.method }, (performance.now() - started) / 1000)
+        metrics.requests.inc({ method: request.method, outcome: 'ok' })
+        if (session.closed) return
+        ws.cork(() => {
+          ws.send(resultFrame(request.id, outcome.result))
+          outcome.after?.()
+        })
+      },
+      (err: unknown) => {
+        const error = toWireError(err)
+        if (error.code === 'INTERNAL') logger.error({ err, method: request.method, session: session.id }, 'method failed')
+        if (!session.closed) ws.cork(() => sendError(ws, request.id, error, request.method))
+        else sendError(ws, request.id, error, request.method)
+      },
+    )
+  }
+
+  app.ws<Session>('/ws', {
+    maxPayloadLength: options.maxPayloadBytes ?? 64 * 1024,
+    idleTimeout: options.idleTimeoutSeconds ?? 60,
+    sendPingsAutomatically: true,
+    maxBackpressure: options.maxBackpressureBytes ?? 1024 * 1024,
+    // A reader too slow to keep up is closed, never silently skipped (that would be a gap).
+    closeOnBackpressureLimit: 1,
+    upgrade: (res: HttpResponse, req, context) => {
+      const session: Session = { id: nextId++, ip: Buffer.from(res.getRemoteAddressAsText()).toString(), cancelOnDisconnect: false, channels: new Map(), closed: false }
+      res.upgrade(session, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context)
+    },
+    open: (ws) => {
+      sockets.add(ws)
+      ws.subscribe('heartbeat')
+      metrics.connections.inc()
+      logger.debug({ session: ws.getUserData().id, ip: ws.getUserData().ip }, 'connection opened')
+    },
+    message: onMessage,
+    close: (ws, code) => {
+      const session = ws.getUserData()
+      session.closed = true
+      sockets.delete(ws)
+      metrics.connections.dec()
+      logger.debug({ session: session.id, code }, 'connection closed')
+      if (session.cancelOnDisconnect && session.principal) {
+        const account = session.principal.account
+        venue.submit({ type: 'cancel-all', account }).then(
+          (r) => logger.info({ session: session.id, account, cancelled: r.events.length }, 'cancel-on-disconnect'),
+          (err: unknown) => logger.error({ err, session: session.id, account }, 'cancel-on-disconnect failed'),
+        )
+      }
+    },
+  })
+  registerRest(app, { venue, metrics, logger, now, health: () => ({ connections: sockets.size, uptimeMs: Date.now() - startedAt }) })
+
+  await feed.start()
+  const host = options.host ?? '127.0.0.1'
+  let token: us_listen_socket
+  try {
+    token = await new Promise<us_listen_socket>((resolve, reject) => {
+      app.listen(host, options.port ?? 8080, (t) => (t ? resolve(t) : reject(new Error(`cannot listen on ${host}:${options.port ?? 8080}`))))
+    })
+  } catch (err) {
+    await feed.stop()
+    throw err
+  }
+  const port = uws.us_socket_local_port(token as unknown as Parameters<typeof uws.us_socket_local_port>[0])
+  const heartbeat = setInterval(() => {
+    hub.update('heartbeat', 'heartbeat', {})
+    metrics.pushes.set(hub.pushes)
+  }, options.heartbeatMs ?? 20_000)
+  heartbeat.unref()
+  logger.info({ host, port }, 'gateway listening')
+
+  return {
+    port,
+    url: `ws://${host}:${port}/ws`,
+    metrics,
+    close: async () => {
+      clearInterval(heartbeat)
+      uws.us_listen_socket_close(token)
+      for (const ws of [...sockets]) ws.end(1001, 'gateway shutting down')
+      await feed.stop()
+    },
+  }
+}
