@@ -69,6 +69,27 @@ export class UnauthorizedError extends GatewayError {
   }
 }
 
+/** A signed request whose HMAC-SHA256 signature does not match. */
+export class BadSignatureError extends GatewayError {
+  constructor() {
+    super('BAD_SIGNATURE', 'signature does not match')
+  }
+}
+
+/** A signed request whose timestamp is outside its receive window (expired, or from the future). */
+export class TimestampOutsideWindowError extends GatewayError {
+  constructor(reason: string) {
+    super('TIMESTAMP_OUTSIDE_WINDOW', reason)
+  }
+}
+
+/** A nonce already used by this key inside its window: a replay. */
+export class NonceReusedError extends GatewayError {
+  constructor(nonce: string) {
+    super('NONCE_REUSED', `nonce ${JSON.stringify(nonce)} was already used`)
+  }
+}
+
 /** Credentials that are valid but lack the permission the method needs. */
 export class ForbiddenError extends GatewayError {
   constructor(reason: string) {

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test'
 import { pino } from 'pino'
 import { demoGenesis } from '../../engine/src/demo/markets.js'
 import { Venue } from '../../engine/src/venue.js'
+import { signAuth } from './auth.js'
 import { startGateway, type Gateway } from './server.js'
 import { TestClient, type ReceivedPush } from './test-support/client.js'
 
@@ -45,7 +46,7 @@ describe('gateway protocol v1', () => {
       venue,
       port: 0,
       now: () => now.t,
-      apiKeys: { 'amy-key': { account: 'amy' }, 'amy-read': { account: 'amy', permissions: ['read'] }, 'bob-key': { account: 'bob' } },
+      apiKeys: { 'amy-key': { account: 'amy' }, 'amy-read': { account: 'amy', permissions: ['read'] }, 'bob-key': { account: 'bob' }, 'mm-key': { account: 'mm', secret: 'mm-secret' } },
       logger: pino({ level: 'silent' }),
       defaultMetrics: false,
       maxMessageBytes: 4096,
@@ -195,6 +196,19 @@ describe('gateway protocol v1', () => {
     await c.until(() => c.closed, 5000, 'close')
     assert.equal(c.closed!.code, 1006)
     assert.equal(venue.engine.state.hash(), hash)
+  })
+
+  test('signed auth: HMAC-SHA256 with timestamp, window and nonce; bad signature, stale timestamp and replay refused', async () => {
+    const c = await TestClient.connect(gateway.url)
+    const creds = (timestamp: number, nonce: string, secret = 'mm-secret') => ({ apiKey: 'mm-key', timestamp, recvWindow: 5000, nonce, signature: signAuth(secret, 'mm-key', timestamp, 5000, nonce) })
+    assert.equal((await c.request('auth', creds(now.t, 'a', 'guess'))).error?.code, 'BAD_SIGNATURE')
+    assert.equal((await c.request('auth', creds(now.t - 10_000, 'b'))).error?.code, 'TIMESTAMP_OUTSIDE_WINDOW')
+    assert.equal((await c.request('placeOrder', { market: 'sETH', side: 'buy', kind: 'market', amountIn: '1' })).error?.code, 'UNAUTHORIZED')
+    assert.equal((await c.request('auth', creds(now.t, 'c'))).result.account, 'mm')
+    const d = await TestClient.connect(gateway.url)
+    assert.equal((await d.request('auth', creds(now.t, 'c'))).error?.code, 'NONCE_REUSED')
+    await c.close()
+    await d.close()
   })
 
   test('cancel-on-disconnect cancels the account\'s resting orders when the socket closes', async () => {
