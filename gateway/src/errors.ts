@@ -97,6 +97,23 @@ export class ForbiddenError extends GatewayError {
   }
 }
 
+/** Past a token bucket's limit: wait `retryAfterMs`. Repeat offenders are closed and banned. */
+export class RateLimitedError extends GatewayError {
+  constructor(
+    what: string,
+    readonly retryAfterMs: number,
+  ) {
+    super('RATE_LIMITED', `${what} rate limit exceeded, retry after ${retryAfterMs} ms`)
+  }
+}
+
+/** An IP banned for repeated rate-limit breaches: its upgrades get HTTP 429 until the ban ends. */
+export class IpBannedError extends GatewayError {
+  constructor(readonly retryAfterMs: number) {
+    super('IP_BANNED', `too many rate-limit breaches: banned for ${retryAfterMs} ms`)
+  }
+}
+
 /** A REST path the gateway does not serve. */
 export class NotFoundError extends GatewayError {
   constructor(path: string) {
@@ -108,10 +125,13 @@ export class NotFoundError extends GatewayError {
 export interface WireError {
   code: string
   message: string
+  /** RATE_LIMITED and IP_BANNED: how long to wait. */
+  retryAfterMs?: number
 }
 
 /** The wire form of any error: gateway and engine codes unchanged, anything else INTERNAL. */
 export function toWireError(err: unknown): WireError {
+  if (err instanceof RateLimitedError || err instanceof IpBannedError) return { code: err.code, message: err.message, retryAfterMs: err.retryAfterMs }
   if (err instanceof GatewayError || err instanceof EngineError) return { code: err.code, message: err.message }
   return { code: 'INTERNAL', message: 'internal error' }
 }

@@ -7,6 +7,7 @@ import { requirePermission, type Authenticator, type Principal } from './auth.js
 import { isPrivate, parseChannel, topicOf, type ChannelSpec } from './channels.js'
 import { InvalidParamsError } from './errors.js'
 import type { EventFeed } from './feed.js'
+import type { ConnectionLimits } from './rate-limit.js'
 import type { Params, ValidRequest } from './schema.js'
 import { marketsView, openOrders, quotesView } from './views.js'
 
@@ -20,7 +21,12 @@ export interface Session {
   /** Subscribed channel name → uWS topic. */
   channels: Map<string, string>
   closed: boolean
+  /** This connection's rate-limit state. */
+  limits: ConnectionLimits
 }
+
+/** Methods that trade: they also spend the API key's order tokens. */
+export const ORDER_METHODS: ReadonlySet<string> = new Set(['placeOrder', 'cancelOrder', 'cancelAll'])
 
 /** The socket side of a connection that methods need. */
 export interface Connection {

@@ -222,6 +222,41 @@ describe('gateway protocol v1', () => {
     assert.equal(venue.engine.state.orderMarket.has(r.result.orderId), false)
   })
 
+  test('rate limits: order quota per key, frames per connection, RATE_LIMITED then close and ban (429)', async () => {
+    const limited = await startGateway({
+      venue,
+      port: 0,
+      now: () => now.t,
+      apiKeys: { 'amy-key': { account: 'amy' } },
+      logger: pino({ level: 'silent' }),
+      defaultMetrics: false,
+      rateLimits: { messagesPerSecond: 1, messageBurst: 5, ordersPerSecond: 1, orderBurst: 2, maxOffences: 3 },
+    })
+    try {
+      const c = await TestClient.connect(limited.url)
+      await c.request('auth', { apiKey: 'amy-key' })
+      const order = { market: 'sETH', side: 'buy', kind: 'market', amountIn: String(WAD) }
+      const first = await c.request('placeOrder', order)
+      assert.deepEqual(first.quota, { orders: 1 })
+      assert.deepEqual((await c.request('placeOrder', order)).quota, { orders: 0 })
+      const hash = venue.engine.state.hash()
+      const refused = await c.request('placeOrder', order)
+      assert.equal(refused.error?.code, 'RATE_LIMITED')
+      assert.equal(refused.error?.retryAfterMs, 1000)
+      assert.equal(venue.engine.state.hash(), hash)
+      assert.ok((await c.request('ping')).result)
+      const before = c.responses.length
+      c.sendRaw(JSON.stringify({ method: 'ping', id: 'x' }))
+      assert.equal((await c.nullIdResponse(before)).error?.code, 'RATE_LIMITED')
+      c.sendRaw(JSON.stringify({ method: 'ping', id: 'y' }))
+      await c.until(() => c.closed, 5000, 'ban')
+      assert.equal(c.closed!.code, 1008)
+      await assert.rejects(TestClient.connect(limited.url), /429/)
+    } finally {
+      await limited.close()
+    }
+  })
+
   test('REST: markets, candles, health, metrics and a 404', async () => {
     const markets = (await (await fetch(`${http}/v1/markets`)).json()) as { markets: Array<{ market: string; oraclePrice: string }> }
     assert.deepEqual(markets.markets.map((m) => m.market), ['sETH', 'sBTC', 'sSPX'])

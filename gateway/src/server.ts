@@ -6,14 +6,15 @@ import type { HttpResponse, WebSocket, us_listen_socket } from 'uWebSockets.js'
 import type { Venue } from '../../engine/src/venue.js'
 import { ApiKeyAuthenticator, type ApiKeyConfig, type Authenticator } from './auth.js'
 import { ChannelHub } from './channels.js'
-import { InvalidRequestError, MalformedJsonError, MessageTooLargeError, toWireError, type WireError } from './errors.js'
+import { InvalidRequestError, IpBannedError, MalformedJsonError, MessageTooLargeError, toWireError, type WireError } from './errors.js'
 import { EventFeed } from './feed.js'
-import { callMethod, type Connection, type MethodContext, type Session } from './methods.js'
+import { callMethod, ORDER_METHODS, type Connection, type MethodContext, type Session } from './methods.js'
 import { GatewayMetrics } from './metrics.js'
+import { RateLimiter, type RateLimits } from './rate-limit.js'
 import { registerRest } from './rest.js'
 import { envelopeId, parseRequest } from './schema.js'
 import { loadUws } from './uws.js'
-import { errorFrame, resultFrame } from './wire.js'
+import { encode, errorFrame, resultFrame } from './wire.js'
 
 /** How the gateway listens and what it serves. */
 export interface GatewayOptions {
@@ -37,6 +38,8 @@ export interface GatewayOptions {
   heartbeatMs?: number
   /** Bytes buffered for a slow reader before the server closes it (default 1 MiB). */
   maxBackpressureBytes?: number
+  /** Token-bucket limits (see rate-limit.ts for the defaults). */
+  rateLimits?: Partial<RateLimits>
   /** Register Node's default process metrics (default true). */
   defaultMetrics?: boolean
 }
@@ -66,6 +69,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const hub = new ChannelHub(app, now)
   const feed = new EventFeed(venue, hub, now, (err) => logger.error({ err }, 'bad event on the bus'))
   const ctx: MethodContext = { venue, feed, authenticator, now }
+  const limiter = new RateLimiter(options.rateLimits ?? {}, now)
   const sockets = new Set<WebSocket<Session>>()
   let nextId = 1
   const startedAt = Date.now()
@@ -83,6 +87,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   const onMessage = (ws: WebSocket<Session>, message: ArrayBuffer, isBinary: boolean) => {
+    const session = ws.getUserData()
+    try {
+      limiter.takeMessage(session.limits)
+    } catch (err) {
+      sendError(ws, null, toWireError(err), 'limited')
+      if (limiter.shouldBan(session.limits)) {
+        limiter.ban(session.ip)
+        logger.warn({ session: session.id, ip: session.ip }, 'rate-limit offender closed and banned')
+        ws.end(1008, 'rate limit: banned')
+      }
+      return
+    }
     if (isBinary) return sendError(ws, null, toWireError(new InvalidRequestError('binary frames are not accepted; send JSON text')), 'invalid')
     if (message.byteLength > maxMessageBytes) return sendError(ws, null, toWireError(new MessageTooLargeError(message.byteLength, maxMessageBytes)), 'invalid')
     let value: unknown
@@ -98,15 +114,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     } catch (err) {
       return sendError(ws, id, toWireError(err), 'invalid')
     }
+    let quota: { orders: number } | undefined
+    if (ORDER_METHODS.has(request.method) && session.principal) {
+      try {
+        quota = { orders: limiter.takeOrder(session.limits, session.principal.apiKey) }
+      } catch (err) {
+        return sendError(ws, request.id, toWireError(err), request.method)
+      }
+    }
     const started = performance.now()
-    const session = ws.getUserData()
     callMethod(request, connectionOf(ws), ctx).then(
       (outcome) => {
         metrics.requestSeconds.observe({ method: request.method }, (performance.now() - started) / 1000)
         metrics.requests.inc({ method: request.method, outcome: 'ok' })
         if (session.closed) return
         ws.cork(() => {
-          ws.send(resultFrame(request.id, outcome.result))
+          ws.send(resultFrame(request.id, outcome.result, quota))
           outcome.after?.()
         })
       },
@@ -127,7 +150,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // A reader too slow to keep up is closed, never silently skipped (that would be a gap).
     closeOnBackpressureLimit: 1,
     upgrade: (res: HttpResponse, req, context) => {
-      const session: Session = { id: nextId++, ip: Buffer.from(res.getRemoteAddressAsText()).toString(), cancelOnDisconnect: false, channels: new Map(), closed: false }
+      const ip = Buffer.from(res.getRemoteAddressAsText()).toString()
+      const banned = limiter.bannedUntil(ip)
+      if (banned !== undefined) {
+        const error = toWireError(new IpBannedError(banned - now()))
+        metrics.errors.inc({ code: error.code })
+        res.writeStatus('429 Too Many Requests').writeHeader('content-type', 'application/json').end(encode({ error }))
+        return
+      }
+      const session: Session = { id: nextId++, ip, cancelOnDisconnect: false, channels: new Map(), closed: false, limits: limiter.connection() }
       res.upgrade(session, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context)
     },
     open: (ws) => {

@@ -15,8 +15,8 @@ export interface Push {
 /** JSON text of any value, bigints as decimal strings. */
 export const encode = (value: unknown): string => toJson(value)
 
-/** A successful response. */
-export const resultFrame = (id: string | number, result: unknown): string => encode({ id, result })
+/** A successful response; order methods add the key's remaining order quota. */
+export const resultFrame = (id: string | number, result: unknown, quota?: { orders: number }): string => encode(quota ? { id, result, quota } : { id, result })
 
 /** An error response (`id` null when the request had none that could be read). */
 export const errorFrame = (id: string | number | null, error: WireError): string => encode({ id, error })

@@ -16,7 +16,8 @@ export interface ReceivedPush {
 export interface ReceivedResponse {
   id: string | number | null
   result?: any
-  error?: { code: string; message: string }
+  error?: { code: string; message: string; retryAfterMs?: number }
+  quota?: { orders: number }
 }
 
 export class TestClient {
