@@ -36,12 +36,12 @@ export function topicOf(name: string, spec: ChannelSpec, account?: string): stri
  */
 export class ChannelHub {
   private readonly seqs = new Map<string, number>()
-  /** Pushes sent (snapshots and published updates), for metrics. */
-  pushes = 0
 
   constructor(
     private readonly app: TemplatedApp,
     private readonly now: () => number,
+    /** Told of every push sent (for metrics). */
+    private readonly onPush: (type: Push['type']) => void = () => undefined,
   ) {}
 
   /** The seq of the topic's last update (0 before any). */
@@ -54,7 +54,7 @@ export class ChannelHub {
     const push: Push = { channel, type: 'snapshot', seq: this.current(topic), prevSeq: null, ts: this.now(), data }
     ws.send(encode(push))
     ws.subscribe(topic)
-    this.pushes++
+    this.onPush('snapshot')
   }
 
   /** Publishes an update to the topic's subscribers, if there are any. */
@@ -64,6 +64,6 @@ export class ChannelHub {
     const push: Push = { channel, type: 'update', seq: prevSeq + 1, prevSeq, ts: this.now(), data }
     this.seqs.set(topic, prevSeq + 1)
     this.app.publish(topic, encode(push))
-    this.pushes++
+    this.onPush('update')
   }
 }

@@ -1,7 +1,7 @@
 // The gateway: one uWebSockets.js app serving protocol v1 at /ws and REST beside it, fed by the
 // venue's bus. Every frame is size-checked, parsed and schema-validated before a method runs;
 // a rejected frame gets an error response and changes nothing.
-import { pino, type Logger } from 'pino'
+import pino, { type Logger } from 'pino'
 import type { HttpResponse, WebSocket, us_listen_socket } from 'uWebSockets.js'
 import type { Venue } from '../../engine/src/venue.js'
 import { ApiKeyAuthenticator, type ApiKeyConfig, type Authenticator } from './auth.js'
@@ -26,7 +26,10 @@ export interface GatewayOptions {
   /** Static API keys → account and permissions (ignored when `authenticator` is given). */
   apiKeys?: Record<string, ApiKeyConfig>
   authenticator?: Authenticator
+  /** Structured logger (default: pino on stderr, so stdout stays the host program's). */
   logger?: Logger
+  /** Level of the default logger (default LOG_LEVEL, else info). */
+  logLevel?: string
   now?: () => number
   /** Largest request the protocol answers (default 16 KiB): above it, MESSAGE_TOO_LARGE. */
   maxMessageBytes?: number
@@ -61,12 +64,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const uws = loadUws()
   const { venue } = options
   const now = options.now ?? Date.now
-  const logger = options.logger ?? pino({ name: 'fluxion-gateway', level: process.env.LOG_LEVEL ?? 'info' })
+  const logger = options.logger ?? pino({ name: 'fluxion-gateway', level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' }, pino.destination(2))
   const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024
   const metrics = new GatewayMetrics({ defaultMetrics: options.defaultMetrics ?? true })
   const authenticator = options.authenticator ?? new ApiKeyAuthenticator(options.apiKeys ?? {})
   const app = uws.App()
-  const hub = new ChannelHub(app, now)
+  const hub = new ChannelHub(app, now, (type) => metrics.pushes.inc({ type }))
   const feed = new EventFeed(venue, hub, now, (err) => logger.error({ err }, 'bad event on the bus'))
   const ctx: MethodContext = { venue, feed, authenticator, now }
   const limiter = new RateLimiter(options.rateLimits ?? {}, now)
@@ -199,7 +202,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const port = uws.us_socket_local_port(token as unknown as Parameters<typeof uws.us_socket_local_port>[0])
   const heartbeat = setInterval(() => {
     hub.update('heartbeat', 'heartbeat', {})
-    metrics.pushes.set(hub.pushes)
   }, options.heartbeatMs ?? 20_000)
   heartbeat.unref()
   logger.info({ host, port }, 'gateway listening')
