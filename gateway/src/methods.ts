@@ -23,10 +23,16 @@ export interface Session {
   closed: boolean
   /** This connection's rate-limit state. */
   limits: ConnectionLimits
+  /** The armed cancel-after (dead-man) timer, if any. */
+  cancelAfter?: ReturnType<typeof setTimeout>
+  /** The maximum-lifetime timer (notice, then close). */
+  lifetime?: ReturnType<typeof setTimeout>
+  /** Seq of this connection's `system` channel (notices). */
+  systemSeq: number
 }
 
 /** Methods that trade: they also spend the API key's order tokens. */
-export const ORDER_METHODS: ReadonlySet<string> = new Set(['placeOrder', 'cancelOrder', 'cancelAll'])
+export const ORDER_METHODS: ReadonlySet<string> = new Set(['placeOrder', 'cancelOrder', 'cancelAll', 'cancelAfter'])
 
 /** The socket side of a connection that methods need. */
 export interface Connection {
@@ -42,6 +48,8 @@ export interface MethodContext {
   feed: EventFeed
   authenticator: Authenticator
   now: () => number
+  /** Cancels every resting order of the session's account (cancel-on-disconnect, cancel-after); logs failures. */
+  cancelAllOf: (session: Session, why: string) => void
 }
 
 /** A method's result, and what to do once the response is sent (snapshots follow the ack). */
@@ -97,6 +105,21 @@ export async function callMethod(req: ValidRequest, conn: Connection, ctx: Metho
       const market = req.params?.market
       const r = await ctx.venue.submit(market === undefined ? { type: 'cancel-all', account } : { type: 'cancel-all', account, market })
       return { result: { cancelled: r.events.map((e) => (e.event.type === 'order-cancelled' ? e.event.orderId : '')).filter(Boolean) } }
+    }
+    case 'cancelAfter': {
+      requirePermission(session.principal, 'trade')
+      clearTimeout(session.cancelAfter)
+      session.cancelAfter = undefined
+      const { timeoutMs } = req.params
+      const at = ctx.now()
+      if (timeoutMs > 0) {
+        session.cancelAfter = setTimeout(() => {
+          session.cancelAfter = undefined
+          ctx.cancelAllOf(session, 'cancel-after')
+        }, timeoutMs)
+        session.cancelAfter.unref()
+      }
+      return { result: { currentTime: at, triggerTime: timeoutMs > 0 ? at + timeoutMs : null } }
     }
   }
 }

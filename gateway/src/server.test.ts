@@ -222,6 +222,41 @@ describe('gateway protocol v1', () => {
     assert.equal(venue.engine.state.orderMarket.has(r.result.orderId), false)
   })
 
+  test('cancelAfter: the dead-man switch cancels resting orders unless renewed; 0 disarms it', async () => {
+    const c = await TestClient.connect(gateway.url)
+    await c.request('auth', { apiKey: 'amy-key' })
+    const limit = { market: 'sETH', side: 'buy', kind: 'limit', amountIn: String(10n * WAD), limitPrice: String(1000n * WAD) }
+    const kept = (await c.request('placeOrder', limit)).result.orderId as string
+    const armed = await c.request('cancelAfter', { timeoutMs: 60 })
+    assert.equal(armed.result.triggerTime, armed.result.currentTime + 60)
+    assert.equal((await c.request('cancelAfter', { timeoutMs: 0 })).result.triggerTime, null)
+    await new Promise((r) => setTimeout(r, 120))
+    assert.ok(venue.engine.state.orderMarket.has(kept), 'disarmed: nothing cancelled')
+    await c.request('cancelAfter', { timeoutMs: 60 })
+    await c.request('cancelAfter', { timeoutMs: 60 }) // renewed
+    for (let i = 0; i < 100 && venue.engine.state.orderMarket.has(kept); i++) await new Promise((r) => setTimeout(r, 10))
+    assert.equal(venue.engine.state.orderMarket.has(kept), false)
+    await c.close()
+  })
+
+  test('heartbeats with continuous seq; maximum lifetime: a system notice, then close 1001', async () => {
+    const short = await startGateway({ venue, port: 0, logger: pino({ level: 'silent' }), defaultMetrics: false, heartbeatMs: 40, maxLifetimeMs: 400, lifetimeNoticeMs: 150 })
+    try {
+      const c = await TestClient.connect(short.url)
+      await c.until(() => c.closed, 3000, 'lifetime close')
+      assert.equal(c.closed!.code, 1001)
+      const beats = c.channel('heartbeat')
+      assert.ok(beats.length >= 3, `${beats.length} heartbeats`)
+      for (let i = 1; i < beats.length; i++) assert.equal(beats[i]!.prevSeq, beats[i - 1]!.seq)
+      const notice = c.channel('system')
+      assert.equal(notice.length, 1)
+      assert.deepEqual(notice[0]!.data, { event: 'closing', reason: 'max-lifetime', closeInMs: 150 })
+      assert.ok(c.pushes.indexOf(notice[0]!) < c.pushes.length - 1, 'heartbeats continue during the notice')
+    } finally {
+      await short.close()
+    }
+  })
+
   test('rate limits: order quota per key, frames per connection, RATE_LIMITED then close and ban (429)', async () => {
     const limited = await startGateway({
       venue,

@@ -41,6 +41,9 @@ export interface GatewayOptions {
   heartbeatMs?: number
   /** Bytes buffered for a slow reader before the server closes it (default 1 MiB). */
   maxBackpressureBytes?: number
+  /** Maximum connection lifetime (default 24 h): a `system` notice `lifetimeNoticeMs` before (default 60 s), then close 1001. */
+  maxLifetimeMs?: number
+  lifetimeNoticeMs?: number
   /** Token-bucket limits (see rate-limit.ts for the defaults). */
   rateLimits?: Partial<RateLimits>
   /** Register Node's default process metrics (default true). */
@@ -71,7 +74,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const app = uws.App()
   const hub = new ChannelHub(app, now, (type) => metrics.pushes.inc({ type }))
   const feed = new EventFeed(venue, hub, now, (err) => logger.error({ err }, 'bad event on the bus'))
-  const ctx: MethodContext = { venue, feed, authenticator, now }
+  const cancelAllOf = (session: Session, why: string) => {
+    const account = session.principal?.account
+    if (account === undefined) return
+    venue.submit({ type: 'cancel-all', account }).then(
+      (r) => logger.info({ session: session.id, account, cancelled: r.events.length }, why),
+      (err: unknown) => logger.error({ err, session: session.id, account }, `${why} failed`),
+    )
+  }
+  const ctx: MethodContext = { venue, feed, authenticator, now, cancelAllOf }
   const limiter = new RateLimiter(options.rateLimits ?? {}, now)
   const sockets = new Set<WebSocket<Session>>()
   let nextId = 1
@@ -82,6 +93,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     snapshot: (channel, topic, data) => hub.snapshot(ws, topic, channel, data),
     unsubscribe: (topic) => void ws.unsubscribe(topic),
   })
+
+  // The `system` channel: per-connection notices (closing soon, and why), always on.
+  const notify = (ws: WebSocket<Session>, data: { event: 'closing'; reason: 'max-lifetime' | 'shutdown'; closeInMs: number }) => {
+    const session = ws.getUserData()
+    if (session.closed) return
+    const prevSeq = session.systemSeq++
+    ws.send(encode({ channel: 'system', type: 'update', seq: session.systemSeq, prevSeq, ts: now(), data }))
+  }
+  const maxLifetimeMs = options.maxLifetimeMs ?? 24 * 3_600_000
+  const noticeMs = Math.min(options.lifetimeNoticeMs ?? 60_000, maxLifetimeMs)
 
   const sendError = (ws: WebSocket<Session>, id: string | number | null, error: WireError, method: string) => {
     metrics.errors.inc({ code: error.code })
@@ -161,12 +182,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         res.writeStatus('429 Too Many Requests').writeHeader('content-type', 'application/json').end(encode({ error }))
         return
       }
-      const session: Session = { id: nextId++, ip, cancelOnDisconnect: false, channels: new Map(), closed: false, limits: limiter.connection() }
+      const session: Session = { id: nextId++, ip, cancelOnDisconnect: false, channels: new Map(), closed: false, limits: limiter.connection(), systemSeq: 0 }
       res.upgrade(session, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context)
     },
     open: (ws) => {
       sockets.add(ws)
       ws.subscribe('heartbeat')
+      const session = ws.getUserData()
+      session.lifetime = setTimeout(() => {
+        notify(ws, { event: 'closing', reason: 'max-lifetime', closeInMs: noticeMs })
+        session.lifetime = setTimeout(() => {
+          if (!session.closed) ws.end(1001, 'maximum connection lifetime')
+        }, noticeMs)
+        session.lifetime.unref()
+      }, maxLifetimeMs - noticeMs)
+      session.lifetime.unref()
       metrics.connections.inc()
       logger.debug({ session: ws.getUserData().id, ip: ws.getUserData().ip }, 'connection opened')
     },
@@ -176,13 +206,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       session.closed = true
       sockets.delete(ws)
       metrics.connections.dec()
+      clearTimeout(session.lifetime)
       logger.debug({ session: session.id, code }, 'connection closed')
-      if (session.cancelOnDisconnect && session.principal) {
-        const account = session.principal.account
-        venue.submit({ type: 'cancel-all', account }).then(
-          (r) => logger.info({ session: session.id, account, cancelled: r.events.length }, 'cancel-on-disconnect'),
-          (err: unknown) => logger.error({ err, session: session.id, account }, 'cancel-on-disconnect failed'),
-        )
+      // A dead-man timer outlives the socket (that is its point); cancel-on-disconnect fires now.
+      if (session.cancelOnDisconnect) {
+        clearTimeout(session.cancelAfter)
+        cancelAllOf(session, 'cancel-on-disconnect')
       }
     },
   })
@@ -213,7 +242,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     close: async () => {
       clearInterval(heartbeat)
       uws.us_listen_socket_close(token)
-      for (const ws of [...sockets]) ws.end(1001, 'gateway shutting down')
+      for (const ws of [...sockets]) {
+        ws.cork(() => notify(ws, { event: 'closing', reason: 'shutdown', closeInMs: 0 }))
+        ws.end(1001, 'gateway shutting down')
+      }
       await feed.stop()
     },
   }
