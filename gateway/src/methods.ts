@@ -29,6 +29,8 @@ export interface Session {
   lifetime?: ReturnType<typeof setTimeout>
   /** Seq of this connection's `system` channel (notices). */
   systemSeq: number
+  /** Its buffer came near the backpressure limit: updates may have been skipped, snapshots due on drain. */
+  lagging: boolean
 }
 
 /** Methods that trade: they also spend the API key's order tokens. */
@@ -138,6 +140,13 @@ function subscribe(params: Params<'subscribe'>, conn: Connection, ctx: MethodCon
       for (const { name, spec } of fresh) if (!session.closed) conn.snapshot(name, session.channels.get(name)!, snapshotOf(spec, principal?.account, ctx))
     },
   }
+}
+
+/** Sends a fresh snapshot of every channel the connection follows (after updates were skipped). */
+export function resnapshot(conn: Connection, ctx: MethodContext): void {
+  const session = conn.session
+  const markets = ctx.venue.engine.state.markets
+  for (const [name, topic] of session.channels) conn.snapshot(name, topic, snapshotOf(parseChannel(name, (m) => markets.has(m)), session.principal?.account, ctx))
 }
 
 function snapshotOf(spec: ChannelSpec, account: string | undefined, ctx: MethodContext): unknown {

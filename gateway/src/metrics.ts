@@ -18,6 +18,8 @@ export class GatewayMetrics {
   readonly http = new Counter({ name: 'fluxion_gateway_http_requests_total', help: 'REST requests by route and status', labelNames: ['route', 'status'], registers: [this.registry] })
   readonly pushes = new Counter({ name: 'fluxion_gateway_pushes_total', help: 'Channel pushes sent (snapshots, and updates published once for all subscribers)', labelNames: ['type'], registers: [this.registry] })
 
+  readonly resnapshots = new Counter({ name: 'fluxion_gateway_resnapshots_total', help: 'Slow readers sent fresh snapshots after skipped updates', registers: [this.registry] })
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'fluxion_gateway_' })
   }

@@ -8,7 +8,7 @@ import { ApiKeyAuthenticator, type ApiKeyConfig, type Authenticator } from './au
 import { ChannelHub } from './channels.js'
 import { InvalidRequestError, IpBannedError, MalformedJsonError, MessageTooLargeError, toWireError, type WireError } from './errors.js'
 import { EventFeed } from './feed.js'
-import { callMethod, ORDER_METHODS, type Connection, type MethodContext, type Session } from './methods.js'
+import { callMethod, ORDER_METHODS, resnapshot, type Connection, type MethodContext, type Session } from './methods.js'
 import { GatewayMetrics } from './metrics.js'
 import { RateLimiter, type RateLimits } from './rate-limit.js'
 import { registerRest } from './rest.js'
@@ -39,8 +39,10 @@ export interface GatewayOptions {
   idleTimeoutSeconds?: number
   /** Interval of the `heartbeat` channel pushes (default 20 s). */
   heartbeatMs?: number
-  /** Bytes buffered for a slow reader before the server closes it (default 1 MiB). */
+  /** Bytes buffered for a slow reader beyond which uWS skips its updates (default 1 MiB). */
   maxBackpressureBytes?: number
+  /** A slow reader's fate: fresh snapshots once it catches up (default), or a close. */
+  slowReader?: 'resnapshot' | 'close'
   /** Maximum connection lifetime (default 24 h): a `system` notice `lifetimeNoticeMs` before (default 60 s), then close 1001. */
   maxLifetimeMs?: number
   lifetimeNoticeMs?: number
@@ -101,6 +103,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const prevSeq = session.systemSeq++
     ws.send(encode({ channel: 'system', type: 'update', seq: session.systemSeq, prevSeq, ts: now(), data }))
   }
+  const maxBackpressure = options.maxBackpressureBytes ?? 1024 * 1024
+  const slowReader = options.slowReader ?? 'resnapshot'
   const maxLifetimeMs = options.maxLifetimeMs ?? 24 * 3_600_000
   const noticeMs = Math.min(options.lifetimeNoticeMs ?? 60_000, maxLifetimeMs)
 
@@ -170,9 +174,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxPayloadLength: options.maxPayloadBytes ?? 64 * 1024,
     idleTimeout: options.idleTimeoutSeconds ?? 60,
     sendPingsAutomatically: true,
-    maxBackpressure: options.maxBackpressureBytes ?? 1024 * 1024,
-    // A reader too slow to keep up is closed, never silently skipped (that would be a gap).
-    closeOnBackpressureLimit: 1,
+    maxBackpressure,
+    // Past the limit uWS skips a reader's updates: either close it, or (default) mark it lagging
+    // and send fresh snapshots once it has drained, so a gap always heals on the same socket.
+    closeOnBackpressureLimit: slowReader === 'close' ? 1 : 0,
+    drain: (ws) => {
+      const session = ws.getUserData()
+      if (!session.lagging || ws.getBufferedAmount() > maxBackpressure / 4) return
+      session.lagging = false
+      metrics.resnapshots.inc()
+      ws.cork(() => resnapshot(connectionOf(ws), ctx))
+    },
     upgrade: (res: HttpResponse, req, context) => {
       const ip = Buffer.from(res.getRemoteAddressAsText()).toString()
       const banned = limiter.bannedUntil(ip)
@@ -182,7 +194,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         res.writeStatus('429 Too Many Requests').writeHeader('content-type', 'application/json').end(encode({ error }))
         return
       }
-      const session: Session = { id: nextId++, ip, cancelOnDisconnect: false, channels: new Map(), closed: false, limits: limiter.connection(), systemSeq: 0 }
+      const session: Session = { id: nextId++, ip, cancelOnDisconnect: false, channels: new Map(), closed: false, limits: limiter.connection(), systemSeq: 0, lagging: false }
       res.upgrade(session, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context)
     },
     open: (ws) => {
@@ -233,6 +245,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     hub.update('heartbeat', 'heartbeat', {})
   }, options.heartbeatMs ?? 20_000)
   heartbeat.unref()
+  // A buffer near the limit means uWS may skip (or has skipped) updates for that reader.
+  const lagWatch = setInterval(() => {
+    if (slowReader !== 'resnapshot') return
+    for (const ws of sockets) if (ws.getBufferedAmount() >= maxBackpressure / 2) ws.getUserData().lagging = true
+  }, 10)
+  lagWatch.unref()
   logger.info({ host, port }, 'gateway listening')
 
   return {
@@ -241,6 +259,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
     close: async () => {
       clearInterval(heartbeat)
+      clearInterval(lagWatch)
       uws.us_listen_socket_close(token)
       for (const ws of [...sockets]) {
         ws.cork(() => notify(ws, { event: 'closing', reason: 'shutdown', closeInMs: 0 }))
