@@ -5,11 +5,12 @@ import type { TemplatedApp, WebSocket } from 'uWebSockets.js'
 import { UnknownChannelError } from './errors.js'
 import { encode, type Push } from './wire.js'
 
-/** A parsed channel: public ones name a market, private ones belong to the connection's account. */
+/** A parsed channel (`candles:<market>:1m` is the one candle width served): public ones name a market, private ones belong to the connection's account. */
 export type ChannelSpec =
   | { kind: 'markets' }
   | { kind: 'trades'; market: string }
   | { kind: 'quotes'; market: string }
+  | { kind: 'candles'; market: string; bucket: '1m' }
   | { kind: 'orders' }
   | { kind: 'fills' }
 
@@ -20,6 +21,7 @@ export const isPrivate = (spec: ChannelSpec): boolean => spec.kind === 'orders' 
 export function parseChannel(name: string, hasMarket: (market: string) => boolean): ChannelSpec {
   if (name === 'markets' || name === 'orders' || name === 'fills') return { kind: name }
   const [kind, market, ...rest] = name.split(':')
+  if (kind === 'candles' && market !== undefined && hasMarket(market) && rest.length === 1 && rest[0] === '1m') return { kind, market, bucket: '1m' }
   if (rest.length === 0 && market !== undefined && hasMarket(market) && (kind === 'trades' || kind === 'quotes')) return { kind, market }
   throw new UnknownChannelError(name)
 }

@@ -3,6 +3,7 @@
 import { decodeEvent } from '../../engine/src/events.js'
 import type { LoggedEvent } from '../../engine/src/store/event-store.js'
 import { eventChannel, type Venue } from '../../engine/src/venue.js'
+import { CandleBook } from './candles.js'
 import type { ChannelHub } from './channels.js'
 import { fillView, marketView, quotesView, tradeView, type TradeView } from './views.js'
 
@@ -12,6 +13,8 @@ export const RECENT_TRADES = 100
 /** Subscribes to every market's stream and fans events out as channel updates. */
 export class EventFeed {
   private readonly recent = new Map<string, TradeView[]>()
+  /** One-minute bars per market (the `candles:<market>:1m` channels). */
+  readonly candles = new CandleBook(60_000)
   private unsubscribes: Array<() => Promise<void>> = []
 
   constructor(
@@ -23,6 +26,7 @@ export class EventFeed {
 
   /** Starts listening to the streams of the markets listed now. */
   async start(): Promise<void> {
+    await this.candles.load(this.venue.store, this.venue.engine.state.markets.keys(), this.now())
     for (const market of this.venue.engine.state.markets.keys()) {
       this.recent.set(market, [])
       this.unsubscribes.push(await this.venue.bus.subscribe(eventChannel(market), (message) => this.onMessage(message)))
@@ -67,6 +71,7 @@ export class EventFeed {
         recent.push(trade)
         if (recent.length > RECENT_TRADES) recent.shift()
         this.hub.update(`trades:${ev.market}`, `trades:${ev.market}`, trade)
+        this.hub.update(`candles:${ev.market}:1m`, `candles:${ev.market}:1m`, this.candles.add(trade))
         quotes()
         const fill = fillView(ev, seq, ts)
         this.hub.update(`fills:${ev.account}`, 'fills', fill)

@@ -330,6 +330,21 @@ describe('gateway protocol v1', () => {
     }
   })
 
+  test('candles:<market>:1m: the snapshot is the store\'s bars, each fill updates its bar', async () => {
+    const c = await TestClient.connect(gateway.url)
+    await c.request('subscribe', { channels: ['candles:sETH:1m'] })
+    await c.until(() => c.channel('candles:sETH:1m').length === 1)
+    const stored = await venue.store.candles('sETH', 60_000, T0 - 3_600_000, now.t + 60_000)
+    assert.deepEqual(c.channel('candles:sETH:1m')[0]!.data, { bucket: '1m', candles: stored })
+    await venue.submit({ type: 'order', account: 'amy', market: 'sETH', side: 'buy', kind: 'market', amountIn: 100n * WAD })
+    await c.until(() => c.channel('candles:sETH:1m').length === 2)
+    const bar = c.channel('candles:sETH:1m')[1]!.data
+    const after = await venue.store.candles('sETH', 60_000, T0 - 3_600_000, now.t + 60_000)
+    assert.deepEqual(bar, after.at(-1))
+    assert.equal((await c.request('subscribe', { channels: ['candles:sETH:5m'] })).error?.code, 'UNKNOWN_CHANNEL')
+    await c.close()
+  })
+
   test('REST: markets, candles, health, metrics and a 404', async () => {
     const markets = (await (await fetch(`${http}/v1/markets`)).json()) as { markets: Array<{ market: string; oraclePrice: string }> }
     assert.deepEqual(markets.markets.map((m) => m.market), ['sETH', 'sBTC', 'sSPX'])
