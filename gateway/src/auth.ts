@@ -23,6 +23,8 @@ export interface Credentials {
   recvWindow?: number
   nonce?: string
   signature?: string
+  /** REST only: the request being signed, `METHOD path?query` + "\n" + body. */
+  request?: string
 }
 
 /** Turns credentials into a principal, or throws UnauthorizedError. */
@@ -42,14 +44,15 @@ export interface ApiKeyConfig {
 export const DEFAULT_RECV_WINDOW = 5000
 export const MAX_RECV_WINDOW = 60_000
 
-/** The text a client signs: `apiKey`, `timestamp`, `recvWindow` and `nonce`, newline-separated. */
-export function authPayload(apiKey: string, timestamp: number, recvWindow: number, nonce: string): string {
-  return `${apiKey}\n${timestamp}\n${recvWindow}\n${nonce}`
+/** The text a client signs: `apiKey`, `timestamp`, `recvWindow`, `nonce` and (REST) the request, newline-separated. */
+export function authPayload(apiKey: string, timestamp: number, recvWindow: number, nonce: string, request?: string): string {
+  const head = `${apiKey}\n${timestamp}\n${recvWindow}\n${nonce}`
+  return request === undefined ? head : `${head}\n${request}`
 }
 
 /** Lowercase hex HMAC-SHA256 of the auth payload (what a client sends as `signature`). */
-export function signAuth(secret: string, apiKey: string, timestamp: number, recvWindow: number, nonce: string): string {
-  return createHmac('sha256', secret).update(authPayload(apiKey, timestamp, recvWindow, nonce)).digest('hex')
+export function signAuth(secret: string, apiKey: string, timestamp: number, recvWindow: number, nonce: string, request?: string): string {
+  return createHmac('sha256', secret).update(authPayload(apiKey, timestamp, recvWindow, nonce, request)).digest('hex')
 }
 
 /** Nonces seen per key, each kept until its timestamp's window has passed (a replay after that fails the window check). */
@@ -86,7 +89,7 @@ export class ApiKeyAuthenticator implements Authenticator {
     const recvWindow = credentials.recvWindow ?? DEFAULT_RECV_WINDOW
     if (timestamp === undefined || nonce === undefined || signature === undefined) throw new UnauthorizedError('this key signs: give timestamp, nonce and signature')
     if (recvWindow > MAX_RECV_WINDOW) throw new TimestampOutsideWindowError(`recvWindow ${recvWindow} exceeds ${MAX_RECV_WINDOW} ms`)
-    const expected = Buffer.from(signAuth(key.secret, credentials.apiKey, timestamp, recvWindow, nonce), 'hex')
+    const expected = Buffer.from(signAuth(key.secret, credentials.apiKey, timestamp, recvWindow, nonce, credentials.request), 'hex')
     const given = Buffer.from(signature, 'hex')
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new BadSignatureError()
     // Checked after the signature, so an unsigned caller learns nothing about the clock or nonces.

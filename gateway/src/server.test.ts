@@ -345,6 +345,41 @@ describe('gateway protocol v1', () => {
     await c.close()
   })
 
+  test('REST orders: place and cancel with API-key headers; signed keys sign method, path and body', async () => {
+    const post = (body: string, headers: Record<string, string>) => fetch(`${http}/v1/orders`, { method: 'POST', body, headers })
+    const order = JSON.stringify({ market: 'sETH', side: 'buy', kind: 'market', amountIn: String(10n * WAD) })
+    assert.equal((await post(order, {})).status, 401)
+    assert.equal((await post(order, { 'x-fluxion-key': 'amy-read' })).status, 403)
+    const placed = await post(order, { 'x-fluxion-key': 'amy-key' })
+    assert.equal(placed.status, 200)
+    const body = (await placed.json()) as { result: { status: string }; quota: { orders: number } }
+    assert.equal(body.result.status, 'filled')
+    assert.equal(typeof body.quota.orders, 'number')
+    const limit = JSON.stringify({ market: 'sETH', side: 'buy', kind: 'limit', amountIn: String(10n * WAD), limitPrice: String(1000n * WAD) })
+    const resting = (await (await post(limit, { 'x-fluxion-key': 'amy-key' })).json()) as { result: { orderId: string } }
+    const del = () => fetch(`${http}/v1/orders/${resting.result.orderId}`, { method: 'DELETE', headers: { 'x-fluxion-key': 'amy-key' } })
+    assert.equal((await del()).status, 200)
+    const again = await del()
+    assert.equal(again.status, 404)
+    assert.equal(((await again.json()) as { error: { code: string } }).error.code, 'UNKNOWN_ORDER')
+    assert.equal((await post('{"market":', { 'x-fluxion-key': 'amy-key' })).status, 400)
+    assert.equal((await post(JSON.stringify({ pad: 'x'.repeat(5000) }), { 'x-fluxion-key': 'amy-key' })).status, 413)
+
+    // Signed: the signature covers "POST /v1/orders" and the body; a tampered body or a replay is refused.
+    const hash = venue.engine.state.hash()
+    const signed = (nonce: string, signedBody: string) => ({
+      'x-fluxion-key': 'mm-key', 'x-fluxion-timestamp': String(now.t), 'x-fluxion-recv-window': '5000', 'x-fluxion-nonce': nonce,
+      'x-fluxion-signature': signAuth('mm-secret', 'mm-key', now.t, 5000, nonce, `POST /v1/orders\n${signedBody}`),
+    })
+    const tampered = await post(order.replace('10', '99'), signed('r1', order))
+    assert.equal(((await tampered.json()) as { error: { code: string } }).error.code, 'BAD_SIGNATURE')
+    const ok = await post(order, signed('r2', order))
+    assert.equal(((await ok.json()) as { error: { code: string } }).error.code, 'INSUFFICIENT_BALANCE') // authenticated; mm holds nothing
+    const replay = await post(order, signed('r2', order))
+    assert.equal(((await replay.json()) as { error: { code: string } }).error.code, 'NONCE_REUSED')
+    assert.equal(venue.engine.state.hash(), hash)
+  })
+
   test('REST: markets, candles, health, metrics and a 404', async () => {
     const markets = (await (await fetch(`${http}/v1/markets`)).json()) as { markets: Array<{ market: string; oraclePrice: string }> }
     assert.deepEqual(markets.markets.map((m) => m.market), ['sETH', 'sBTC', 'sSPX'])
@@ -355,7 +390,7 @@ describe('gateway protocol v1', () => {
     assert.equal(health.seq, venue.engine.state.seq)
     const metrics = await (await fetch(`${http}/metrics`)).text()
     assert.match(metrics, /fluxion_gateway_ws_requests_total\{method="placeOrder",outcome="ok"\}/)
-    assert.match(metrics, /fluxion_gateway_errors_total\{code="MALFORMED_JSON"\} 1/)
+    assert.match(metrics, /fluxion_gateway_errors_total\{code="MALFORMED_JSON"\} 2/)
     const missing = await fetch(`${http}/v2/nothing`)
     assert.equal(missing.status, 404)
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'NOT_FOUND')

@@ -227,7 +227,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
     },
   })
-  registerRest(app, { venue, metrics, logger, now, health: () => ({ connections: sockets.size, uptimeMs: Date.now() - startedAt }) })
+  registerRest(app, { venue, metrics, logger, now, methods: ctx, limiter, maxBodyBytes: maxMessageBytes, health: () => ({ connections: sockets.size, uptimeMs: Date.now() - startedAt }) })
 
   await feed.start()
   const host = options.host ?? '127.0.0.1'
