@@ -58,7 +58,8 @@ export interface Gateway {
   /** ws:// URL of the protocol endpoint. */
   url: string
   metrics: GatewayMetrics
-  /** Stops listening, closes every connection (1001) and the bus subscriptions. */
+  /** Stops listening, closes every connection (1001, after a `system` notice; cancel-on-disconnect
+   *  runs), disarms dead-man timers and drops the bus subscriptions. The venue stays open. */
   close(): Promise<void>
 }
 
@@ -76,13 +77,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const app = uws.App()
   const hub = new ChannelHub(app, now, (type) => metrics.pushes.inc({ type }))
   const feed = new EventFeed(venue, hub, now, (err) => logger.error({ err }, 'bad event on the bus'))
+  let closed = false
+  const cancelling = new Set<Promise<void>>()
   const cancelAllOf = (session: Session, why: string) => {
     const account = session.principal?.account
-    if (account === undefined) return
-    venue.submit({ type: 'cancel-all', account }).then(
+    // After close() the venue may be gone (a dead-man timer can outlive the gateway).
+    if (account === undefined || closed) return
+    const done = venue.submit({ type: 'cancel-all', account }).then(
       (r) => logger.info({ session: session.id, account, cancelled: r.events.length }, why),
       (err: unknown) => logger.error({ err, session: session.id, account }, `${why} failed`),
     )
+    cancelling.add(done)
+    void done.finally(() => cancelling.delete(done))
   }
   const ctx: MethodContext = { venue, feed, authenticator, now, cancelAllOf }
   const limiter = new RateLimiter(options.rateLimits ?? {}, now)
@@ -265,6 +271,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         ws.cork(() => notify(ws, { event: 'closing', reason: 'shutdown', closeInMs: 0 }))
         ws.end(1001, 'gateway shutting down')
       }
+      await Promise.all(cancelling) // cancel-on-disconnect of the sockets just closed
+      closed = true
       await feed.stop()
     },
   }
