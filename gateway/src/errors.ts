@@ -114,6 +114,13 @@ export class IpBannedError extends GatewayError {
   }
 }
 
+/** An IP already holding its maximum of open connections: the upgrade gets HTTP 429. */
+export class TooManyConnectionsError extends GatewayError {
+  constructor(limit: number) {
+    super('TOO_MANY_CONNECTIONS', `this IP already holds ${limit} connections`)
+  }
+}
+
 /** A REST path the gateway does not serve. */
 export class NotFoundError extends GatewayError {
   constructor(path: string) {

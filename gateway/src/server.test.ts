@@ -240,9 +240,10 @@ describe('gateway protocol v1', () => {
   })
 
   test('heartbeats with continuous seq; maximum lifetime: a system notice, then close 1001', async () => {
-    const short = await startGateway({ venue, port: 0, logger: pino({ level: 'silent' }), defaultMetrics: false, heartbeatMs: 40, maxLifetimeMs: 400, lifetimeNoticeMs: 150 })
+    const short = await startGateway({ venue, port: 0, logger: pino({ level: 'silent' }), defaultMetrics: false, heartbeatMs: 40, maxLifetimeMs: 400, lifetimeNoticeMs: 150, maxConnectionsPerIp: 1 })
     try {
       const c = await TestClient.connect(short.url)
+      await assert.rejects(TestClient.connect(short.url), /429/) // one connection per IP here
       await c.until(() => c.closed, 3000, 'lifetime close')
       assert.equal(c.closed!.code, 1001)
       const beats = c.channel('heartbeat')

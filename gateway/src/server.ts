@@ -6,7 +6,7 @@ import type { HttpResponse, WebSocket, us_listen_socket } from 'uWebSockets.js'
 import type { Venue } from '../../engine/src/venue.js'
 import { ApiKeyAuthenticator, type ApiKeyConfig, type Authenticator } from './auth.js'
 import { ChannelHub } from './channels.js'
-import { InvalidRequestError, IpBannedError, MalformedJsonError, MessageTooLargeError, toWireError, type WireError } from './errors.js'
+import { InvalidRequestError, IpBannedError, MalformedJsonError, MessageTooLargeError, TooManyConnectionsError, toWireError, type WireError } from './errors.js'
 import { EventFeed } from './feed.js'
 import { callMethod, ORDER_METHODS, resnapshot, type Connection, type MethodContext, type Session } from './methods.js'
 import { GatewayMetrics } from './metrics.js'
@@ -43,6 +43,8 @@ export interface GatewayOptions {
   maxBackpressureBytes?: number
   /** A slow reader's fate: fresh snapshots once it catches up (default), or a close. */
   slowReader?: 'resnapshot' | 'close'
+  /** Open connections one IP may hold (default 50); more get HTTP 429 TOO_MANY_CONNECTIONS. */
+  maxConnectionsPerIp?: number
   /** Maximum connection lifetime (default 24 h): a `system` notice `lifetimeNoticeMs` before (default 60 s), then close 1001. */
   maxLifetimeMs?: number
   lifetimeNoticeMs?: number
@@ -109,6 +111,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const prevSeq = session.systemSeq++
     ws.send(encode({ channel: 'system', type: 'update', seq: session.systemSeq, prevSeq, ts: now(), data }))
   }
+  const maxPerIp = options.maxConnectionsPerIp ?? 50
+  const perIp = new Map<string, number>()
   const maxBackpressure = options.maxBackpressureBytes ?? 1024 * 1024
   const slowReader = options.slowReader ?? 'resnapshot'
   const maxLifetimeMs = options.maxLifetimeMs ?? 24 * 3_600_000
@@ -194,8 +198,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     upgrade: (res: HttpResponse, req, context) => {
       const ip = Buffer.from(res.getRemoteAddressAsText()).toString()
       const banned = limiter.bannedUntil(ip)
-      if (banned !== undefined) {
-        const error = toWireError(new IpBannedError(banned - now()))
+      const refusal = banned !== undefined ? new IpBannedError(banned - now()) : (perIp.get(ip) ?? 0) >= maxPerIp ? new TooManyConnectionsError(maxPerIp) : undefined
+      if (refusal) {
+        const error = toWireError(refusal)
         metrics.errors.inc({ code: error.code })
         res.writeStatus('429 Too Many Requests').writeHeader('content-type', 'application/json').end(encode({ error }))
         return
@@ -207,6 +212,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       sockets.add(ws)
       ws.subscribe('heartbeat')
       const session = ws.getUserData()
+      perIp.set(session.ip, (perIp.get(session.ip) ?? 0) + 1)
       session.lifetime = setTimeout(() => {
         notify(ws, { event: 'closing', reason: 'max-lifetime', closeInMs: noticeMs })
         session.lifetime = setTimeout(() => {
@@ -223,6 +229,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const session = ws.getUserData()
       session.closed = true
       sockets.delete(ws)
+      const left = (perIp.get(session.ip) ?? 1) - 1
+      if (left > 0) perIp.set(session.ip, left)
+      else perIp.delete(session.ip)
       metrics.connections.dec()
       clearTimeout(session.lifetime)
       logger.debug({ session: session.id, code }, 'connection closed')
