@@ -13,13 +13,14 @@ export type ChannelSpec =
   | { kind: 'candles'; market: string; bucket: '1m' }
   | { kind: 'orders' }
   | { kind: 'fills' }
+  | { kind: 'account' }
 
 /** Whether a channel needs an authenticated connection. */
-export const isPrivate = (spec: ChannelSpec): boolean => spec.kind === 'orders' || spec.kind === 'fills'
+export const isPrivate = (spec: ChannelSpec): boolean => spec.kind === 'orders' || spec.kind === 'fills' || spec.kind === 'account'
 
 /** Parses a channel name; UNKNOWN_CHANNEL for names or markets the gateway does not serve. */
 export function parseChannel(name: string, hasMarket: (market: string) => boolean): ChannelSpec {
-  if (name === 'markets' || name === 'orders' || name === 'fills') return { kind: name }
+  if (name === 'markets' || name === 'orders' || name === 'fills' || name === 'account') return { kind: name }
   const [kind, market, ...rest] = name.split(':')
   if (kind === 'candles' && market !== undefined && hasMarket(market) && rest.length === 1 && rest[0] === '1m') return { kind, market, bucket: '1m' }
   if (rest.length === 0 && market !== undefined && hasMarket(market) && (kind === 'trades' || kind === 'quotes')) return { kind, market }
@@ -59,11 +60,11 @@ export class ChannelHub {
     this.onPush('snapshot')
   }
 
-  /** Publishes an update to the topic's subscribers, if there are any. */
-  update(topic: string, channel: string, data: unknown): void {
+  /** Publishes an update to the topic's subscribers, if there are any (`data` is only built then). */
+  update(topic: string, channel: string, data: () => unknown): void {
     if (this.app.numSubscribers(topic) === 0) return
     const prevSeq = this.current(topic)
-    const push: Push = { channel, type: 'update', seq: prevSeq + 1, prevSeq, ts: this.now(), data }
+    const push: Push = { channel, type: 'update', seq: prevSeq + 1, prevSeq, ts: this.now(), data: data() }
     this.seqs.set(topic, prevSeq + 1)
     this.app.publish(topic, encode(push))
     this.onPush('update')

@@ -5,7 +5,7 @@ import type { LoggedEvent } from '../../engine/src/store/event-store.js'
 import { eventChannel, type Venue } from '../../engine/src/venue.js'
 import { CandleBook } from './candles.js'
 import type { ChannelHub } from './channels.js'
-import { fillView, marketView, quotesView, tradeView, type TradeView } from './views.js'
+import { accountsOf, accountView, fillView, marketView, quotesView, tradeView, type TradeView } from './views.js'
 
 /** How many recent trades a `trades:<market>` snapshot carries. */
 export const RECENT_TRADES = 100
@@ -27,9 +27,9 @@ export class EventFeed {
   /** Starts listening to the streams of the markets listed now. */
   async start(): Promise<void> {
     await this.candles.load(this.venue.store, this.venue.engine.state.markets.keys(), this.now())
-    for (const market of this.venue.engine.state.markets.keys()) {
-      this.recent.set(market, [])
-      this.unsubscribes.push(await this.venue.bus.subscribe(eventChannel(market), (message) => this.onMessage(message)))
+    for (const market of this.venue.engine.state.markets.keys()) this.recent.set(market, [])
+    for (const stream of [...this.venue.engine.state.markets.keys(), 'accounts']) {
+      this.unsubscribes.push(await this.venue.bus.subscribe(eventChannel(stream), (message) => this.onMessage(message)))
     }
   }
 
@@ -56,13 +56,16 @@ export class EventFeed {
 
   private onEvent(seq: number, ts: number, body: string): void {
     const ev = decodeEvent(body)
-    const market = 'market' in ev ? this.venue.engine.state.markets.get(ev.market) : undefined
+    const state = this.venue.engine.state
+    // The account channel: balances, debts and health as they stand after the event (and later ones).
+    for (const account of accountsOf(ev)) this.hub.update(`account:${account}`, 'account', () => accountView(state, account))
+    const market = 'market' in ev ? state.markets.get(ev.market) : undefined
     if (!market) return
-    const quotes = () => this.hub.update(`quotes:${market.symbol}`, `quotes:${market.symbol}`, quotesView(market, this.now()))
+    const quotes = () => this.hub.update(`quotes:${market.symbol}`, `quotes:${market.symbol}`, () => quotesView(market, this.now()))
     switch (ev.type) {
       case 'price':
         if (!ev.accepted) return
-        this.hub.update('markets', 'markets', marketView(market, this.now()))
+        this.hub.update('markets', 'markets', () => marketView(market, this.now()))
         quotes()
         return
       case 'fill': {
@@ -70,22 +73,23 @@ export class EventFeed {
         const recent = this.recent.get(ev.market)!
         recent.push(trade)
         if (recent.length > RECENT_TRADES) recent.shift()
-        this.hub.update(`trades:${ev.market}`, `trades:${ev.market}`, trade)
-        this.hub.update(`candles:${ev.market}:1m`, `candles:${ev.market}:1m`, this.candles.add(trade))
+        const bar = this.candles.add(trade) // always: the bars must see every fill
+        this.hub.update(`trades:${ev.market}`, `trades:${ev.market}`, () => trade)
+        this.hub.update(`candles:${ev.market}:1m`, `candles:${ev.market}:1m`, () => bar)
         quotes()
         const fill = fillView(ev, seq, ts)
-        this.hub.update(`fills:${ev.account}`, 'fills', fill)
-        this.hub.update(`orders:${ev.account}`, 'orders', { event: 'filled', ...fill })
+        this.hub.update(`fills:${ev.account}`, 'fills', () => fill)
+        this.hub.update(`orders:${ev.account}`, 'orders', () => ({ event: 'filled', ...fill }))
         return
       }
       case 'order-opened':
-        this.hub.update(`orders:${ev.order.account}`, 'orders', { event: 'opened', eventSeq: seq, ts, order: ev.order })
+        this.hub.update(`orders:${ev.order.account}`, 'orders', () => ({ event: 'opened', eventSeq: seq, ts, order: ev.order }))
         return
       case 'order-cancelled':
-        this.hub.update(`orders:${ev.account}`, 'orders', { event: 'cancelled', eventSeq: seq, ts, market: ev.market, orderId: ev.orderId, reason: ev.reason })
+        this.hub.update(`orders:${ev.account}`, 'orders', () => ({ event: 'cancelled', eventSeq: seq, ts, market: ev.market, orderId: ev.orderId, reason: ev.reason }))
         return
       case 'liquidation':
-        for (const orderId of ev.cancelledOrders) this.hub.update(`orders:${ev.account}`, 'orders', { event: 'cancelled', eventSeq: seq, ts, market: ev.market, orderId, reason: 'liquidation' })
+        for (const orderId of ev.cancelledOrders) this.hub.update(`orders:${ev.account}`, 'orders', () => ({ event: 'cancelled', eventSeq: seq, ts, market: ev.market, orderId, reason: 'liquidation' }))
         quotes()
         return
       case 'liquidity-added':

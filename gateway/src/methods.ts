@@ -9,7 +9,7 @@ import { InvalidParamsError } from './errors.js'
 import type { EventFeed } from './feed.js'
 import type { ConnectionLimits } from './rate-limit.js'
 import type { Params, ValidRequest } from './schema.js'
-import { marketsView, openOrders, quotesView } from './views.js'
+import { accountView, marketsView, openOrders, quotesView } from './views.js'
 
 /** What the gateway remembers of one connection. */
 export interface Session {
@@ -164,5 +164,7 @@ function snapshotOf(spec: ChannelSpec, account: string | undefined, ctx: MethodC
       return { orders: openOrders(state, account!) }
     case 'fills':
       return { fills: [] }
+    case 'account':
+      return accountView(state, account!)
   }
 }

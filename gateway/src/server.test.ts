@@ -131,10 +131,16 @@ describe('gateway protocol v1', () => {
     assert.deepEqual((await c.request('auth', { apiKey: 'amy-read' })).result.permissions, ['read'])
     assert.equal((await c.request('placeOrder', order)).error?.code, 'FORBIDDEN')
     assert.equal((await c.request('auth', { apiKey: 'amy-key' })).result.account, 'amy')
-    await c.request('subscribe', { channels: ['fills', 'orders', 'trades:sETH'] })
-    await c.until(() => c.pushes.length >= 3)
+    await c.request('subscribe', { channels: ['fills', 'orders', 'trades:sETH', 'account'] })
+    await c.until(() => c.pushes.length >= 4)
+    const account0 = c.channel('account')[0]!.data
+    assert.equal(account0.account, 'amy')
+    assert.equal(account0.balances.fUSD, String(venue.engine.state.ledger.balance('amy', 'fUSD')))
+    assert.equal(account0.healthFactor, null)
     const placed = await c.request('placeOrder', order)
     assert.equal(placed.result.status, 'filled')
+    await c.until(() => c.channel('account').length === 2)
+    assert.equal(c.channel('account')[1]!.data.balances.sETH, String(venue.engine.state.ledger.balance('amy', 'sETH')))
     await c.until(() => c.channel('fills').length === 2 && c.channel('orders').length === 2 && c.channel('trades:sETH').length === 2)
     const fill = c.channel('fills')[1]!
     assert.equal(fill.data.orderId, placed.result.orderId)

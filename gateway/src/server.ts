@@ -257,7 +257,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
   const port = uws.us_socket_local_port(token as unknown as Parameters<typeof uws.us_socket_local_port>[0])
   const heartbeat = setInterval(() => {
-    hub.update('heartbeat', 'heartbeat', {})
+    hub.update('heartbeat', 'heartbeat', () => ({}))
   }, options.heartbeatMs ?? 20_000)
   heartbeat.unref()
   // A buffer near the limit means uWS may skip (or has skipped) updates for that reader.

@@ -1,5 +1,7 @@
 // What clients see of the engine's state and events: plain objects whose bigints the wire turns
 // into decimal strings. Levels are absolute (a market's whole view, never a diff).
+import { escrowAccount } from '../../engine/src/accounts/accounts.js'
+import { accountHealth, healthFactor } from '../../engine/src/accounts/margin.js'
 import type { EngineEvent, RestingOrder } from '../../engine/src/events.js'
 import type { Market } from '../../engine/src/market/market.js'
 import { PRICE_ONE } from '../../engine/src/oracle/price.js'
@@ -91,4 +93,52 @@ export function openOrders(state: EngineState, account: string): RestingOrder[] 
   const out: RestingOrder[] = []
   for (const m of state.markets.values()) for (const o of m.orders.values()) if (o.account === account) out.push(o)
   return out
+}
+
+/** An account as its owner sees it: balances, escrow, debts and health. */
+export interface AccountView {
+  account: string
+  /** Free balances by asset. */
+  balances: Record<string, bigint>
+  /** Held for resting orders, by asset. */
+  escrow: Record<string, bigint>
+  /** Synth debts by asset. */
+  debts: Record<string, bigint>
+  /** Weighted collateral over debt at liquidation thresholds (null without debt); below 1 is liquidatable. */
+  healthFactor: number | null
+  /** The same at loan-to-value weights: below 1, no new debt or risk-adding trade is allowed. */
+  ltvHealthFactor: number | null
+  openOrders: number
+}
+
+/** The account view of `account` now. */
+export function accountView(state: EngineState, account: string): AccountView {
+  const position = state.position(account)
+  const price = (a: string) => state.price(a)
+  const params = (a: string) => state.collateral.get(a)
+  const factor = (w: 'ltv' | 'liquidation') => {
+    const f = healthFactor(accountHealth(position, price, params, w))
+    return Number.isFinite(f) ? f : null
+  }
+  return {
+    account,
+    balances: Object.fromEntries(state.ledger.holdings(account)),
+    escrow: Object.fromEntries(state.ledger.holdings(escrowAccount(account))),
+    debts: Object.fromEntries(position.debts),
+    healthFactor: factor('liquidation'),
+    ltvHealthFactor: factor('ltv'),
+    openOrders: openOrders(state, account).length,
+  }
+}
+
+/** The user accounts an event changes (whose `account` channel gets an update). */
+export function accountsOf(ev: EngineEvent): string[] {
+  switch (ev.type) {
+    case 'liquidation':
+      return [ev.account, ev.liquidator]
+    case 'order-opened':
+      return [ev.order.account]
+    default:
+      return 'account' in ev ? [ev.account] : []
+  }
 }
