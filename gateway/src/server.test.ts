@@ -52,7 +52,7 @@ describe('gateway protocol v1', () => {
       maxMessageBytes: 4096,
       maxPayloadBytes: 16 * 1024,
     })
-    http = `http://127.0.0.1:${gateway.port}`
+    http = gateway.httpUrl
   })
 
   after(async () => {

@@ -59,6 +59,8 @@ export interface Gateway {
   port: number
   /** ws:// URL of the protocol endpoint. */
   url: string
+  /** http:// base of the REST routes. */
+  httpUrl: string
   metrics: GatewayMetrics
   /** Stops listening, closes every connection (1001, after a `system` notice; cancel-on-disconnect
    *  runs), disarms dead-man timers and drops the bus subscriptions. The venue stays open. */
@@ -271,6 +273,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     port,
     url: `ws://${host}:${port}/ws`,
+    httpUrl: `http://${host}:${port}`,
     metrics,
     close: async () => {
       clearInterval(heartbeat)
