@@ -5,14 +5,14 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js'
 import type { Logger } from 'pino'
 import type { Venue } from '../../engine/src/venue.js'
-import { requirePermission } from './auth.js'
+import { requirePermission, type Permission, type Principal } from './auth.js'
 import { MalformedJsonError, MessageTooLargeError, NotFoundError, UnauthorizedError, toWireError } from './errors.js'
 import { callMethod, type Connection, type MethodContext, type Session } from './methods.js'
 import type { GatewayMetrics } from './metrics.js'
 import type { RateLimiter } from './rate-limit.js'
 import { BUCKET_MS, candlesQuery, methodParams, parseWith, quoteQuery, type ValidRequest } from './schema.js'
 import { encode } from './wire.js'
-import { marketsView } from './views.js'
+import { accountView, marketsView, openOrders } from './views.js'
 
 /** What the REST routes read. */
 export interface RestContext {
@@ -122,6 +122,8 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
     },
     1,
   )
+  route('get', '/v1/account', (r) => accountView(ctx.venue.engine.state, principalOf(r, 'read').account))
+  route('get', '/v1/orders', (r) => ({ orders: openOrders(ctx.venue.engine.state, principalOf(r, 'read').account) }))
   route('post', '/v1/orders', (r) => order(r, { method: 'placeOrder', id: 0, params: parseWith(methodParams.placeOrder, json(r.body)) }))
   route('del', '/v1/orders/:orderId', (r) => order(r, { method: 'cancelOrder', id: 0, params: { orderId: r.params[0]! } }), 1)
   route('del', '/v1/orders', (r) => {
@@ -150,7 +152,8 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
   })
 
   // An order route: authenticate this request, spend an order token, then run the protocol method.
-  async function order(r: RestRequest, request: ValidRequest): Promise<unknown> {
+  // Authenticates one REST request from its X-Fluxion-* headers and checks the permission.
+  function principalOf(r: RestRequest, permission: Permission): Principal {
     const h = r.headers
     const num = (name: string) => (h.has(name) ? Number(h.get(name)) : undefined)
     if (!h.has('x-fluxion-key')) throw new UnauthorizedError('X-Fluxion-Key header required')
@@ -161,7 +164,11 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
       ...(h.has('x-fluxion-nonce') ? { nonce: h.get('x-fluxion-nonce') } : {}),
       ...(h.has('x-fluxion-signature') ? { signature: h.get('x-fluxion-signature') } : {}),
     })
-    const principal = requirePermission(ctx.methods.authenticator.authenticate({ ...credentials, request: `${r.target}\n${r.body}` }, ctx.now()), 'trade')
+    return requirePermission(ctx.methods.authenticator.authenticate({ ...credentials, request: `${r.target}\n${r.body}` }, ctx.now()), permission)
+  }
+
+  async function order(r: RestRequest, request: ValidRequest): Promise<unknown> {
+    const principal = principalOf(r, 'trade')
     const limits = ctx.limiter.connection()
     const remaining = ctx.limiter.takeOrder(limits, principal.apiKey)
     const session: Session = { id: 0, ip: r.ip, principal, cancelOnDisconnect: false, channels: new Map(), closed: false, limits, systemSeq: 0, lagging: false }

@@ -364,6 +364,13 @@ describe('gateway protocol v1', () => {
     assert.equal(typeof body.quota.orders, 'number')
     const limit = JSON.stringify({ market: 'sETH', side: 'buy', kind: 'limit', amountIn: String(10n * WAD), limitPrice: String(1000n * WAD) })
     const resting = (await (await post(limit, { 'x-fluxion-key': 'amy-key' })).json()) as { result: { orderId: string } }
+    const open = (await (await fetch(`${http}/v1/orders`, { headers: { 'x-fluxion-key': 'amy-read' } })).json()) as { orders: Array<{ orderId: string }> }
+    assert.deepEqual(open.orders.map((o) => o.orderId), [resting.result.orderId])
+    const account = (await (await fetch(`${http}/v1/account`, { headers: { 'x-fluxion-key': 'amy-read' } })).json()) as { account: string; openOrders: number; escrow: Record<string, string> }
+    assert.equal(account.account, 'amy')
+    assert.equal(account.openOrders, 1)
+    assert.equal(account.escrow.fUSD, String(10n * WAD))
+    assert.equal((await fetch(`${http}/v1/account`)).status, 401)
     const del = () => fetch(`${http}/v1/orders/${resting.result.orderId}`, { method: 'DELETE', headers: { 'x-fluxion-key': 'amy-key' } })
     assert.equal((await del()).status, 200)
     const again = await del()
