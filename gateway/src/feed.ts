@@ -1,0 +1,104 @@
+// From the bus to the channels: the gateway subscribes to the engine's event streams (in-process,
+// or Redis when several gateway processes serve one engine) and turns each event into updates.
+import { decodeEvent } from '../../engine/src/events.js'
+import type { LoggedEvent } from '../../engine/src/store/event-store.js'
+import { eventChannel, type Venue } from '../../engine/src/venue.js'
+import { CandleBook } from './candles.js'
+import type { ChannelHub } from './channels.js'
+import { accountsOf, accountView, fillView, marketView, quotesView, tradeView, type TradeView } from './views.js'
+
+/** How many recent trades a `trades:<market>` snapshot carries. */
+export const RECENT_TRADES = 100
+
+/** Subscribes to every market's stream and fans events out as channel updates. */
+export class EventFeed {
+  private readonly recent = new Map<string, TradeView[]>()
+  /** One-minute bars per market (the `candles:<market>:1m` channels). */
+  readonly candles = new CandleBook(60_000)
+  private unsubscribes: Array<() => Promise<void>> = []
+
+  constructor(
+    private readonly venue: Venue,
+    private readonly hub: ChannelHub,
+    private readonly now: () => number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Starts listening to the streams of the markets listed now. */
+  async start(): Promise<void> {
+    await this.candles.load(this.venue.store, this.venue.engine.state.markets.keys(), this.now())
+    for (const market of this.venue.engine.state.markets.keys()) this.recent.set(market, [])
+    for (const stream of [...this.venue.engine.state.markets.keys(), 'accounts']) {
+      this.unsubscribes.push(await this.venue.bus.subscribe(eventChannel(stream), (message) => this.onMessage(message)))
+    }
+  }
+
+  /** The market's recent public trades, oldest first. */
+  recentTrades(market: string): readonly TradeView[] {
+    return this.recent.get(market) ?? []
+  }
+
+  /** Stops listening. */
+  async stop(): Promise<void> {
+    const list = this.unsubscribes
+    this.unsubscribes = []
+    await Promise.all(list.map((u) => u().catch(() => undefined)))
+  }
+
+  private onMessage(message: string): void {
+    try {
+      const logged = JSON.parse(message) as LoggedEvent
+      this.onEvent(logged.seq, logged.ts, logged.body)
+    } catch (err) {
+      this.onError(err)
+    }
+  }
+
+  private onEvent(seq: number, ts: number, body: string): void {
+    const ev = decodeEvent(body)
+    const state = this.venue.engine.state
+    // The account channel: balances, debts and health as they stand after the event (and later ones).
+    for (const account of accountsOf(ev)) this.hub.update(`account:${account}`, 'account', () => accountView(state, account))
+    const market = 'market' in ev ? state.markets.get(ev.market) : undefined
+    if (!market) return
+    const quotes = () => this.hub.update(`quotes:${market.symbol}`, `quotes:${market.symbol}`, () => quotesView(market, this.now()))
+    switch (ev.type) {
+      case 'price':
+        if (!ev.accepted) return
+        this.hub.update('markets', 'markets', () => marketView(market, this.now()))
+        quotes()
+        return
+      case 'fill': {
+        const trade = tradeView(ev, seq, ts)
+        const recent = this.recent.get(ev.market)!
+        recent.push(trade)
+        if (recent.length > RECENT_TRADES) recent.shift()
+        const bar = this.candles.add(trade) // always: the bars must see every fill
+        this.hub.update(`trades:${ev.market}`, `trades:${ev.market}`, () => trade)
+        this.hub.update(`candles:${ev.market}:1m`, `candles:${ev.market}:1m`, () => bar)
+        quotes()
+        const fill = fillView(ev, seq, ts)
+        this.hub.update(`fills:${ev.account}`, 'fills', () => fill)
+        this.hub.update(`orders:${ev.account}`, 'orders', () => ({ event: 'filled', ...fill }))
+        return
+      }
+      case 'order-opened':
+        this.hub.update(`orders:${ev.order.account}`, 'orders', () => ({ event: 'opened', eventSeq: seq, ts, order: ev.order }))
+        return
+      case 'order-cancelled':
+        this.hub.update(`orders:${ev.account}`, 'orders', () => ({ event: 'cancelled', eventSeq: seq, ts, market: ev.market, orderId: ev.orderId, reason: ev.reason }))
+        return
+      case 'liquidation':
+        for (const orderId of ev.cancelledOrders) this.hub.update(`orders:${ev.account}`, 'orders', () => ({ event: 'cancelled', eventSeq: seq, ts, market: ev.market, orderId, reason: 'liquidation' }))
+        quotes()
+        return
+      case 'liquidity-added':
+      case 'liquidity-removed':
+      case 'pool-configured':
+        quotes()
+        return
+      default:
+        return
+    }
+  }
+}

@@ -1,0 +1,26 @@
+// Prometheus metrics of one gateway, in a registry of its own (several gateways can share a
+// process, as the tests do), served at GET /metrics.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+/** The gateway's metrics. */
+export class GatewayMetrics {
+  readonly registry = new Registry()
+  readonly connections = new Gauge({ name: 'fluxion_gateway_ws_connections', help: 'Open WebSocket connections', registers: [this.registry] })
+  readonly requests = new Counter({ name: 'fluxion_gateway_ws_requests_total', help: 'WebSocket requests by method and outcome', labelNames: ['method', 'outcome'], registers: [this.registry] })
+  readonly errors = new Counter({ name: 'fluxion_gateway_errors_total', help: 'Errors returned to clients, by code', labelNames: ['code'], registers: [this.registry] })
+  readonly requestSeconds = new Histogram({
+    name: 'fluxion_gateway_request_seconds',
+    help: 'Time from a request to its response, by method',
+    labelNames: ['method'],
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25],
+    registers: [this.registry],
+  })
+  readonly http = new Counter({ name: 'fluxion_gateway_http_requests_total', help: 'REST requests by route and status', labelNames: ['route', 'status'], registers: [this.registry] })
+  readonly pushes = new Counter({ name: 'fluxion_gateway_pushes_total', help: 'Channel pushes sent (snapshots, and updates published once for all subscribers)', labelNames: ['type'], registers: [this.registry] })
+
+  readonly resnapshots = new Counter({ name: 'fluxion_gateway_resnapshots_total', help: 'Slow readers sent fresh snapshots after skipped updates', registers: [this.registry] })
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'fluxion_gateway_' })
+  }
+}

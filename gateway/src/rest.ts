@@ -1,0 +1,222 @@
+// The REST side of the same uWS app: markets, quotes, candles, orders, health and metrics. Errors
+// carry the same `{code, message}` as the WebSocket protocol, with an HTTP status by code. Order
+// routes authenticate every request from X-Fluxion-* headers (signed keys sign the method, path
+// and body too) and run the same methods as the WebSocket protocol.
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js'
+import type { Logger } from 'pino'
+import type { Venue } from '../../engine/src/venue.js'
+import { requirePermission, type Permission, type Principal } from './auth.js'
+import { MalformedJsonError, MessageTooLargeError, NotFoundError, UnauthorizedError, toWireError } from './errors.js'
+import { callMethod, type Connection, type MethodContext, type Session } from './methods.js'
+import type { GatewayMetrics } from './metrics.js'
+import type { RateLimiter } from './rate-limit.js'
+import { BUCKET_MS, candlesQuery, methodParams, parseWith, quoteQuery, type ValidRequest } from './schema.js'
+import { encode } from './wire.js'
+import { accountView, marketsView, openOrders } from './views.js'
+
+/** What the REST routes read. */
+export interface RestContext {
+  venue: Venue
+  metrics: GatewayMetrics
+  logger: Logger
+  now: () => number
+  methods: MethodContext
+  limiter: RateLimiter
+  maxBodyBytes: number
+  /** Extra fields for /v1/health (connections, uptime...). */
+  health: () => Record<string, unknown>
+}
+
+/** One REST request, read in full before any await (uWS request objects do not outlive the callback). */
+interface RestRequest {
+  params: string[]
+  query: URLSearchParams
+  headers: Map<string, string>
+  /** `METHOD path?query`, as signed. */
+  target: string
+  body: string
+  ip: string
+}
+
+const STATUS: Record<string, string> = {
+  INVALID_PARAMS: '400 Bad Request',
+  INVALID_INPUT: '400 Bad Request',
+  MALFORMED_JSON: '400 Bad Request',
+  UNAUTHORIZED: '401 Unauthorized',
+  BAD_SIGNATURE: '401 Unauthorized',
+  TIMESTAMP_OUTSIDE_WINDOW: '401 Unauthorized',
+  NONCE_REUSED: '401 Unauthorized',
+  FORBIDDEN: '403 Forbidden',
+  UNKNOWN_MARKET: '404 Not Found',
+  UNKNOWN_ORDER: '404 Not Found',
+  NOT_FOUND: '404 Not Found',
+  MESSAGE_TOO_LARGE: '413 Payload Too Large',
+  RATE_LIMITED: '429 Too Many Requests',
+  ENGINE_HALTED: '503 Service Unavailable',
+  STORAGE_FAILED: '503 Service Unavailable',
+  LOG_FAILED: '503 Service Unavailable',
+  INTERNAL: '500 Internal Server Error',
+}
+
+/** The HTTP status line of an error code (422 for the engine's refusals not listed). */
+export const httpStatusOf = (code: string): string => STATUS[code] ?? '422 Unprocessable Entity'
+
+const AUTH_HEADERS = ['x-fluxion-key', 'x-fluxion-timestamp', 'x-fluxion-recv-window', 'x-fluxion-nonce', 'x-fluxion-signature']
+
+/** Registers the REST routes on the app. */
+export function registerRest(app: TemplatedApp, ctx: RestContext): void {
+  const route = (verb: 'get' | 'post' | 'del', path: string, handler: (r: RestRequest) => unknown, paramCount = 0) => {
+    app[verb](path, (res, req) => {
+      const r = readRequest(res, req, paramCount)
+      let aborted = false
+      res.onAborted(() => {
+        aborted = true
+      })
+      const reply = (status: string, body: string) => {
+        if (aborted) return
+        res.cork(() => {
+          res.writeStatus(status).writeHeader('content-type', 'application/json').end(body)
+        })
+        ctx.metrics.http.inc({ route: `${verb.toUpperCase()} ${path}`, status: status.slice(0, 3) })
+      }
+      const fail = (err: unknown) => {
+        const error = toWireError(err)
+        if (error.code === 'INTERNAL') ctx.logger.error({ err, path }, 'REST handler failed')
+        ctx.metrics.errors.inc({ code: error.code })
+        reply(httpStatusOf(error.code), encode({ error }))
+      }
+      const run = () =>
+        Promise.resolve()
+          .then(() => handler(r))
+          .then((body) => reply('200 OK', encode(body)), fail)
+      if (verb === 'get') return void run()
+      readBody(res, ctx.maxBodyBytes).then((body) => {
+        r.body = body
+        return run()
+      }, fail)
+    })
+  }
+
+  route('get', '/v1/health', () => {
+    const engine = ctx.venue.engine
+    const halted = engine.haltReason
+    return { status: halted ? 'halted' : 'ok', ...(halted ? { reason: halted } : {}), seq: engine.state.seq, markets: engine.state.markets.size, uws: 'native', ...ctx.health() }
+  })
+  route('get', '/v1/markets', () => ({ markets: marketsView(ctx.venue.engine.state, ctx.now()) }))
+  route(
+    'get',
+    '/v1/markets/:market/quote',
+    ({ params: [market], query }) => {
+      const q = parseWith(quoteQuery, Object.fromEntries(query))
+      return ctx.venue.engine.quote(market!, q.side, q.amountIn, q.slippageBps ?? 50)
+    },
+    1,
+  )
+  route(
+    'get',
+    '/v1/markets/:market/candles',
+    async ({ params: [market], query }) => {
+      const q = parseWith(candlesQuery, Object.fromEntries(query))
+      if (!ctx.venue.engine.state.markets.has(market!)) throw new NotFoundError(`/v1/markets/${market}`)
+      return { market, bucket: q.bucket, candles: await ctx.venue.store.candles(market!, BUCKET_MS[q.bucket], q.from, q.to) }
+    },
+    1,
+  )
+  route('get', '/v1/account', (r) => accountView(ctx.venue.engine.state, principalOf(r, 'read').account))
+  route('get', '/v1/orders', (r) => ({ orders: openOrders(ctx.venue.engine.state, principalOf(r, 'read').account) }))
+  route('post', '/v1/orders', (r) => order(r, { method: 'placeOrder', id: 0, params: parseWith(methodParams.placeOrder, json(r.body)) }))
+  route('del', '/v1/orders/:orderId', (r) => order(r, { method: 'cancelOrder', id: 0, params: { orderId: r.params[0]! } }), 1)
+  route('del', '/v1/orders', (r) => {
+    const market = r.query.get('market')
+    return order(r, { method: 'cancelAll', id: 0, params: parseWith(methodParams.cancelAll, market === null ? {} : { market }) })
+  })
+
+  app.get('/metrics', (res) => {
+    let aborted = false
+    res.onAborted(() => {
+      aborted = true
+    })
+    ctx.metrics.registry.metrics().then(
+      (text) => {
+        if (aborted) return
+        res.cork(() => {
+          res.writeStatus('200 OK').writeHeader('content-type', ctx.metrics.registry.contentType).end(text)
+        })
+      },
+      (err: unknown) => ctx.logger.error({ err }, 'metrics failed'),
+    )
+  })
+  app.any('/*', (res, req) => {
+    const error = toWireError(new NotFoundError(`${req.getMethod().toUpperCase()} ${req.getUrl()}`))
+    res.writeStatus(httpStatusOf(error.code)).writeHeader('content-type', 'application/json').end(encode({ error }))
+  })
+
+  // An order route: authenticate this request, spend an order token, then run the protocol method.
+  // Authenticates one REST request from its X-Fluxion-* headers and checks the permission.
+  function principalOf(r: RestRequest, permission: Permission): Principal {
+    const h = r.headers
+    const num = (name: string) => (h.has(name) ? Number(h.get(name)) : undefined)
+    if (!h.has('x-fluxion-key')) throw new UnauthorizedError('X-Fluxion-Key header required')
+    const credentials = parseWith(methodParams.auth, {
+      apiKey: h.get('x-fluxion-key'),
+      ...(h.has('x-fluxion-timestamp') ? { timestamp: num('x-fluxion-timestamp') } : {}),
+      ...(h.has('x-fluxion-recv-window') ? { recvWindow: num('x-fluxion-recv-window') } : {}),
+      ...(h.has('x-fluxion-nonce') ? { nonce: h.get('x-fluxion-nonce') } : {}),
+      ...(h.has('x-fluxion-signature') ? { signature: h.get('x-fluxion-signature') } : {}),
+    })
+    return requirePermission(ctx.methods.authenticator.authenticate({ ...credentials, request: `${r.target}\n${r.body}` }, ctx.now()), permission)
+  }
+
+  async function order(r: RestRequest, request: ValidRequest): Promise<unknown> {
+    const principal = principalOf(r, 'trade')
+    const limits = ctx.limiter.connection()
+    const remaining = ctx.limiter.takeOrder(limits, principal.apiKey)
+    const session: Session = { id: 0, ip: r.ip, principal, cancelOnDisconnect: false, channels: new Map(), closed: false, limits, systemSeq: 0, lagging: false }
+    const conn: Connection = { session, snapshot: () => undefined, unsubscribe: () => undefined }
+    const { result } = await callMethod(request, conn, ctx.methods)
+    return { result, quota: { orders: remaining } }
+  }
+}
+
+function json(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw new MalformedJsonError((err as Error).message)
+  }
+}
+
+function readRequest(res: HttpResponse, req: HttpRequest, paramCount: number): RestRequest {
+  const query = req.getQuery() ?? ''
+  const headers = new Map<string, string>()
+  for (const name of AUTH_HEADERS) {
+    const v = req.getHeader(name)
+    if (v !== '') headers.set(name, v)
+  }
+  return {
+    params: Array.from({ length: paramCount }, (_, i) => req.getParameter(i)),
+    query: new URLSearchParams(query),
+    headers,
+    target: `${req.getMethod().toUpperCase()} ${req.getUrl()}${query ? `?${query}` : ''}`,
+    body: '',
+    ip: Buffer.from(res.getRemoteAddressAsText()).toString(),
+  }
+}
+
+function readBody(res: HttpResponse, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let refused = false
+    res.onData((chunk, isLast) => {
+      if (refused) return
+      size += chunk.byteLength
+      if (size > limit) {
+        refused = true
+        return reject(new MessageTooLargeError(size, limit))
+      }
+      chunks.push(Buffer.from(chunk.slice(0))) // uWS reuses the chunk's memory after this call
+      if (isLast) resolve(Buffer.concat(chunks).toString('utf8'))
+    })
+  })
+}

@@ -1,0 +1,144 @@
+// What clients see of the engine's state and events: plain objects whose bigints the wire turns
+// into decimal strings. Levels are absolute (a market's whole view, never a diff).
+import { escrowAccount } from '../../engine/src/accounts/accounts.js'
+import { accountHealth, healthFactor } from '../../engine/src/accounts/margin.js'
+import type { EngineEvent, RestingOrder } from '../../engine/src/events.js'
+import type { Market } from '../../engine/src/market/market.js'
+import { PRICE_ONE } from '../../engine/src/oracle/price.js'
+import type { EngineState } from '../../engine/src/state.js'
+
+/** One pool of a market: its kind, mid price and reserves. */
+export interface PoolView {
+  id: string
+  kind: string
+  midPrice: bigint
+  reserves: { base: bigint; quote: bigint }
+}
+
+/** The `quotes:<market>` view: oracle price, LP fee rate, pool mid prices. */
+export interface QuotesView {
+  market: string
+  oraclePrice: bigint
+  oraclePublishedAt: number | null
+  status: 'live' | 'paused'
+  pausedReason?: string
+  /** LP fee rate in WAD (1e18 = 100%). */
+  lpFeeRate: bigint
+  pools: PoolView[]
+}
+
+/** A market as listed, with its current quotes view. */
+export interface MarketView extends QuotesView {
+  base: string
+  quote: string
+  maxPositionBase: bigint
+  stats: { fills: number; baseVolume: bigint; quoteVolume: bigint }
+}
+
+/** The quotes view of a market at time `now`. */
+export function quotesView(m: Market, now: number): QuotesView {
+  const status = m.guard.status(now)
+  const view: QuotesView = {
+    market: m.symbol,
+    oraclePrice: m.guard.lastPrice(),
+    oraclePublishedAt: 'publishedAt' in status && status.publishedAt !== undefined ? status.publishedAt : null,
+    status: status.state === 'paused' ? 'paused' : 'live',
+    lpFeeRate: m.lpFeeRate,
+    pools: m.poolList().map((p) => ({ id: p.id, kind: p.kind, midPrice: p.ready() ? p.midPrice() : 0n, reserves: p.reserves() })),
+  }
+  if (status.state === 'paused') view.pausedReason = status.reason
+  return view
+}
+
+/** A market's listing and quotes view. */
+export function marketView(m: Market, now: number): MarketView {
+  const { base, quote, maxPositionBase } = m.listing
+  return { ...quotesView(m, now), base, quote, maxPositionBase, stats: { fills: m.stats.fills, baseVolume: m.stats.baseVolume, quoteVolume: m.stats.quoteVolume } }
+}
+
+/** Every market, in listing order. */
+export function marketsView(state: EngineState, now: number): MarketView[] {
+  return [...state.markets.values()].map((m) => marketView(m, now))
+}
+
+/** A public trade (no account): price in quote per base, WAD. */
+export interface TradeView {
+  /** The engine log seq of the fill. */
+  eventSeq: number
+  market: string
+  orderId: string
+  side: 'buy' | 'sell'
+  price: bigint
+  baseAmount: bigint
+  quoteAmount: bigint
+  ts: number
+}
+
+type Fill = Extract<EngineEvent, { type: 'fill' }>
+
+/** The public trade of a fill event. */
+export function tradeView(ev: Fill, eventSeq: number, ts: number): TradeView {
+  const [baseAmount, quoteAmount] = ev.side === 'sell' ? [ev.amountIn, ev.amountOut] : [ev.amountOut, ev.amountIn]
+  return { eventSeq, market: ev.market, orderId: ev.orderId, side: ev.side, price: baseAmount > 0n ? (quoteAmount * PRICE_ONE) / baseAmount : 0n, baseAmount, quoteAmount, ts }
+}
+
+/** A private fill, as its account sees it. */
+export function fillView(ev: Fill, eventSeq: number, ts: number) {
+  const { type: _, legs, ...rest } = ev
+  return { ...rest, eventSeq, ts, legs }
+}
+
+/** The account's resting orders, in every market. */
+export function openOrders(state: EngineState, account: string): RestingOrder[] {
+  const out: RestingOrder[] = []
+  for (const m of state.markets.values()) for (const o of m.orders.values()) if (o.account === account) out.push(o)
+  return out
+}
+
+/** An account as its owner sees it: balances, escrow, debts and health. */
+export interface AccountView {
+  account: string
+  /** Free balances by asset. */
+  balances: Record<string, bigint>
+  /** Held for resting orders, by asset. */
+  escrow: Record<string, bigint>
+  /** Synth debts by asset. */
+  debts: Record<string, bigint>
+  /** Weighted collateral over debt at liquidation thresholds (null without debt); below 1 is liquidatable. */
+  healthFactor: number | null
+  /** The same at loan-to-value weights: below 1, no new debt or risk-adding trade is allowed. */
+  ltvHealthFactor: number | null
+  openOrders: number
+}
+
+/** The account view of `account` now. */
+export function accountView(state: EngineState, account: string): AccountView {
+  const position = state.position(account)
+  const price = (a: string) => state.price(a)
+  const params = (a: string) => state.collateral.get(a)
+  const factor = (w: 'ltv' | 'liquidation') => {
+    const f = healthFactor(accountHealth(position, price, params, w))
+    return Number.isFinite(f) ? f : null
+  }
+  return {
+    account,
+    balances: Object.fromEntries(state.ledger.holdings(account)),
+    escrow: Object.fromEntries(state.ledger.holdings(escrowAccount(account))),
+    debts: Object.fromEntries(position.debts),
+    healthFactor: factor('liquidation'),
+    ltvHealthFactor: factor('ltv'),
+    openOrders: openOrders(state, account).length,
+  }
+}
+
+/** The user accounts an event changes (whose `account` channel gets an update). */
+export function accountsOf(ev: EngineEvent): string[] {
+  switch (ev.type) {
+    case 'liquidation':
+      return [ev.account, ev.liquidator]
+    case 'order-opened':
+      return [ev.order.account]
+    default:
+      return 'account' in ev ? [ev.account] : []
+  }
+}
