@@ -18,7 +18,8 @@ import { Venue, type VenueOptions } from '../engine/src/venue.js'
 import { demoGenesis } from '../engine/src/demo/markets.js'
 import { runSuite } from './harness.js'
 
-const RATE = Number(process.env.BENCH_ENGINE_RATE ?? 20_000)
+// Offered rates: a moderate one (latency when the log keeps up) and the issue's target.
+const RATES = (process.env.BENCH_ENGINE_RATES ?? '5000,20000').split(',').map(Number)
 const SECONDS = Number(process.env.BENCH_ENGINE_SECONDS ?? 6)
 const IN_FLIGHT = 2_048
 const T0 = 1_700_000_000_000
@@ -73,7 +74,7 @@ async function openVenue(options: VenueOptions): Promise<Venue> {
   return venue
 }
 
-async function load(store: string, venue: Venue, mode: 'open' | 'closed'): Promise<LoadRun> {
+async function load(store: string, venue: Venue, mode: 'open' | 'closed', RATE = 0): Promise<LoadRun> {
   const flow = orderFlow()
   const view = { balance: (a: string, asset: string) => venue.engine.state.ledger.balance(a, asset) }
   const latency = new LatencyStats()
@@ -131,8 +132,8 @@ subjects.push({ name: 'PostgreSQL', options: () => ({ databaseUrl: TEST_DATABASE
 for (const s of subjects) {
   const venue = await openVenue(s.options())
   try {
-    for (const mode of ['open', 'closed'] as const) {
-      const r = await load(s.name, venue, mode)
+    for (const [mode, rate] of [...RATES.map((r) => ['open', r] as const), ['closed', 0] as const]) {
+      const r = await load(s.name, venue, mode, rate)
       runs.push(r)
       console.log(`${r.store.padEnd(10)} ${r.mode.padEnd(36)} ${Math.round(r.ordersPerSecond).toLocaleString('en').padStart(7)} orders/s   ack p50 ${r.latencyMs.p50.toFixed(2)} ms  p99 ${r.latencyMs.p99.toFixed(2)} ms   batch ${r.averageBatch.toFixed(0)}`)
     }

@@ -233,3 +233,18 @@ test('replay refuses an event out of sequence', () => {
   assert.throws(() => st.apply(log[1]!), { code: 'REPLAY_DIVERGENCE' })
   assert.equal(st.seq, 0)
 })
+
+test('a quote is what the order then fills, with impact against the oracle and the slippage minimum', () => {
+  const { engine, run } = seededVenue()
+  run({ type: 'deposit', account: 'quinn', asset: 'fUSD', amount: 100_000n * WAD })
+  const before = engine.state.hash()
+  const q = engine.quote('sSPX', 'buy', 50_000n * WAD, 100)
+  assert.equal(engine.state.hash(), before) // quoting changes nothing
+  assert.ok(q.impactBps > 0 && q.impactBps < 200, `impact ${q.impactBps} bps`)
+  assert.equal(q.minOut, (q.amountOut * 9900n) / 10_000n)
+  const [fill] = run({ type: 'order', account: 'quinn', market: 'sSPX', side: 'buy', kind: 'market', amountIn: 50_000n * WAD, minOut: q.minOut })
+  assert.ok(fill!.event.type === 'fill')
+  assert.equal(fill!.event.amountOut, q.amountOut)
+  assert.equal(codeOf(() => engine.quote('sSPX', 'buy', 0n)), 'INVALID_INPUT')
+  assert.equal(codeOf(() => engine.quote('nope', 'buy', WAD)), 'UNKNOWN_MARKET')
+})

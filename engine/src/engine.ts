@@ -46,6 +46,24 @@ export interface CommandResult {
 
 const BPS = 10_000n
 
+/** A market order's quote (see `Engine.quote`). Fees are in the output asset, except a
+ *  constant-product leg's LP fee, which is in the input (`legs[i].feeOnInput`). */
+export interface OrderQuote {
+  market: string
+  side: Side
+  amountIn: bigint
+  amountOut: bigint
+  minOut: bigint
+  /** Quote per base (WAD) of the whole fill. */
+  averagePrice: bigint
+  oraclePrice: bigint
+  /** Average price against the oracle, in basis points; positive is worse for the trader. */
+  impactBps: number
+  lpFee: bigint
+  protocolFee: bigint
+  legs: FillLeg[]
+}
+
 export class Engine {
   readonly state: EngineState
   private readonly now: () => number
@@ -97,6 +115,29 @@ export class Engine {
       throw new EngineHaltedError(this.halted)
     }
     this.emitted.push(e)
+  }
+
+  /** What a market order would get now, without placing it: the route, the output, fees, the
+   *  average price against the oracle and the minimum to ask for at `slippageBps`. */
+  quote(market: string, side: Side, amountIn: bigint, slippageBps = 50): OrderQuote {
+    const m = this.market(market)
+    if (side !== 'buy' && side !== 'sell') throw new InvalidInputError(`side must be buy or sell, got ${String(side)}`)
+    positive(amountIn, 'amountIn')
+    if (!Number.isInteger(slippageBps) || slippageBps < 0 || slippageBps > 10_000) throw new InvalidInputError('slippageBps must be an integer in [0, 10000]')
+    const legs = this.route(m, amountIn, side)
+    const amountOut = totalOut(legs)
+    const [base, quote] = side === 'sell' ? [amountIn, amountOut] : [amountOut, amountIn]
+    const averagePrice = (quote * PRICE_ONE) / base
+    const oraclePrice = m.guard.lastPrice()
+    // Positive impact is worse for the trader: paying above the oracle, or selling below it.
+    const impactBps = oraclePrice > 0n ? Number(((side === 'buy' ? averagePrice - oraclePrice : oraclePrice - averagePrice) * 1_000_000n) / oraclePrice) / 100 : 0
+    let lpFee = 0n
+    let protocolFee = 0n
+    for (const l of legs) {
+      lpFee += l.lpFee
+      protocolFee += l.protocolFee
+    }
+    return { market, side, amountIn, amountOut, minOut: (amountOut * BigInt(10_000 - slippageBps)) / 10_000n, averagePrice, oraclePrice, impactBps, lpFee, protocolFee, legs }
   }
 
   /** Executes a command and resolves once its events are durable (then publishes them). */

@@ -163,6 +163,15 @@ export declare class MonteCarloModel {
   varEs(seed: number, paths: number, confidence: number): VarEs
   /** The `k` largest losses of paths `firstPath .. firstPath + paths` (one worker's shard). */
   shardTail(seed: number, firstPath: number, paths: number, k: number): Float64Array
+  /**
+   * The `k` largest losses of the paths this thread claims from a run of `paths` paths shared
+   * with other threads. `nextBlock` is a one-element Uint32Array over a SharedArrayBuffer, 0 at
+   * the start of the run and the same for every thread of it: each thread takes the next
+   * generator block (MONTE_CARLO_BLOCK_PATHS paths) from it until none is left, so faster
+   * threads do more of the run. The tails of all threads merge (`varEsFromTails`) into exactly
+   * the single-thread answer.
+   */
+  claimTail(seed: number, paths: number, k: number, nextBlock: Uint32Array): Float64Array
   /** Writes the losses of paths `firstPath .. firstPath + out.length` into `out`. */
   simulate(seed: number, firstPath: number, out: Float64Array): void
 }

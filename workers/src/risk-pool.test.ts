@@ -33,6 +33,12 @@ test('a pooled health scan equals a single native scan', async () => {
   const hf = await pool.healthScan(table, market)
   assert.deepEqual(hf, expected)
   assert.ok(hf.some((h) => h < 1) && hf.some((h) => h > 1))
+  // Chunks that do not divide the table, one account each, or the whole table in one.
+  for (const chunk of [1_000, 1, 10_007, 1 << 20]) {
+    table.healthFactors().fill(0)
+    assert.deepEqual(await pool.healthScan(table, market, { chunk }), expected, `chunk ${chunk}`)
+  }
+  await assert.rejects(pool.healthScan(table, market, { chunk: 0 }), RangeError)
 })
 
 test('a pooled liquidation scan equals a single scan, in account order', async () => {
@@ -68,6 +74,21 @@ test('Monte Carlo VaR gives the same answer whatever the number of shards', asyn
   const single = new MonteCarloModel(spec.exposures, spec.mean, spec.covariance).varEs(42, 100_000, 0.99)
   for (const shards of [1, 2, 3, 7]) {
     assert.deepEqual(await pool.monteCarloVar(spec, { ...run, shards }), single, `${shards} shards`)
+  }
+})
+
+test('Monte Carlo VaR with workers claiming blocks gives the single-thread answer', async () => {
+  const model = new MonteCarloModel(spec.exposures, spec.mean, spec.covariance)
+  // Fewer blocks than workers, a partial last block, and several blocks per worker; concurrent
+  // runs each have their own cursor.
+  const runs = [1_000, 3 * 4_096 + 5, 200_000].map((paths) => ({ paths, confidence: 0.99, seed: 9 }))
+  const got = await Promise.all(runs.map((run) => pool.monteCarloVar(spec, run)))
+  runs.forEach((run, i) => assert.deepEqual(got[i], model.varEs(run.seed, run.paths, run.confidence), `${run.paths} paths`))
+  const two = new RiskPool({ threads: 2 })
+  try {
+    assert.deepEqual(await two.monteCarloVar(spec, runs[2]!), model.varEs(9, 200_000, 0.99))
+  } finally {
+    await two.close()
   }
 })
 

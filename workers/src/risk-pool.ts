@@ -6,7 +6,10 @@ import { Piscina } from 'piscina'
 import { MONTE_CARLO_BLOCK_PATHS, varEsFromTails, tailCount } from '@fluxion/native'
 import type { LiquidationCandidates, LiquidationRules, ScanMarket, StressOutcomes, VarEs } from '@fluxion/native'
 import { AccountTable, splitRange } from './account-table.js'
-import type { MonteCarloSpec, ShardTask } from './tasks.js'
+import type { ClaimTask, MonteCarloSpec, ShardTask } from './tasks.js'
+
+/** Accounts per claim in a health scan: 64 Ki accounts, a few hundred microseconds of work. */
+export const HEALTH_SCAN_CHUNK = 65_536
 
 export interface RiskPoolOptions {
   /** Worker threads (default: the machine's available parallelism). */
@@ -32,9 +35,18 @@ export class RiskPool {
     return splitRange(layout.accounts, this.threads).map(([start, end]) => ({ buffer, layout, market, start, end }))
   }
 
-  /** Fills the table's health-factor column (Aave HF per account) and returns it. */
-  async healthScan(table: AccountTable, market: ScanMarket): Promise<Float64Array> {
-    await Promise.all(this.shards(table, market).map((t) => this.pool.run(t, { name: 'healthScan' })))
+  /**
+   * Fills the table's health-factor column (Aave HF per account) and returns it. The workers
+   * claim chunks of accounts from a shared cursor until none is left, so a worker whose core is
+   * busy with something else holds up no fixed share of the table.
+   */
+  async healthScan(table: AccountTable, market: ScanMarket, options: { chunk?: number } = {}): Promise<Float64Array> {
+    const chunk = options.chunk ?? HEALTH_SCAN_CHUNK
+    if (!Number.isSafeInteger(chunk) || chunk < 1) throw new RangeError(`chunk must be a positive integer, got ${chunk}`)
+    const { buffer, layout } = table
+    const task: ClaimTask = { buffer, layout, market, chunk, nextChunk: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) }
+    const workers = Math.max(1, Math.min(this.threads, Math.ceil(layout.accounts / chunk)))
+    await Promise.all(Array.from({ length: workers }, () => this.pool.run(task, { name: 'healthScanClaim' })))
     return table.healthFactors()
   }
 
@@ -78,18 +90,29 @@ export class RiskPool {
   }
 
   /**
-   * Monte Carlo VaR and ES over `paths` paths split across the workers. Shards start on generator
-   * block boundaries and return their k largest losses; the merged tails give exactly the answer
-   * of a single-threaded run with the same seed, whatever the number of workers.
+   * Monte Carlo VaR and ES over `paths` paths run across the workers. By default each worker
+   * takes generator blocks from a shared cursor until the run is done, so a worker on a faster
+   * (or less busy) core does more of it and none waits for a fixed share of a slower one; with
+   * `shards`, the paths are cut into that many fixed ranges on block boundaries instead. Either
+   * way each task returns its k largest losses, and the merged tails give exactly the answer of
+   * a single-threaded run with the same seed, whatever the number of workers or shards.
    */
   async monteCarloVar(spec: MonteCarloSpec, run: { paths: number; confidence: number; seed: number; shards?: number }): Promise<VarEs> {
     const k = tailCount(run.paths, run.confidence)
     const key = randomUUID()
-    const tails: Float64Array[] = await Promise.all(
-      splitRange(run.paths, run.shards ?? this.threads, MONTE_CARLO_BLOCK_PATHS).map(([first, end]) =>
-        this.pool.run({ key, spec, seed: run.seed, firstPath: first, paths: end - first, k }, { name: 'monteCarloTail' }),
-      ),
-    )
+    let tails: Float64Array[]
+    if (run.shards === undefined) {
+      const nextBlock = new Uint32Array(new SharedArrayBuffer(Uint32Array.BYTES_PER_ELEMENT))
+      const task = { key, spec, seed: run.seed, paths: run.paths, k, nextBlock }
+      const workers = Math.max(1, Math.min(this.threads, Math.ceil(run.paths / MONTE_CARLO_BLOCK_PATHS)))
+      tails = await Promise.all(Array.from({ length: workers }, () => this.pool.run(task, { name: 'monteCarloClaim' })))
+    } else {
+      tails = await Promise.all(
+        splitRange(run.paths, run.shards, MONTE_CARLO_BLOCK_PATHS).map(([first, end]) =>
+          this.pool.run({ key, spec, seed: run.seed, firstPath: first, paths: end - first, k }, { name: 'monteCarloTail' }),
+        ),
+      )
+    }
     return varEsFromTails(tails, run.paths, run.confidence)
   }
 

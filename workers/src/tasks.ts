@@ -1,5 +1,6 @@
-// Worker-side tasks run by Piscina. Each reads its shard of a shared table in place and calls
-// the native core; results travel back as typed arrays (transferred, not cloned).
+// Worker-side tasks run by Piscina. Each reads its shard of a shared table (or the chunks it
+// claims) in place and calls the native core; results travel back as typed arrays (transferred,
+// not cloned).
 import { healthFactors, liquidationCandidates, stressScan, MonteCarloModel } from '@fluxion/native'
 import type { LiquidationCandidates, LiquidationRules, ScanMarket, StressOutcomes } from '@fluxion/native'
 import { move } from 'piscina'
@@ -14,12 +15,29 @@ export interface ShardTask {
   end: number
 }
 
-/** Fills the health-factor column of accounts [start, end). */
-export function healthScan(task: ShardTask): number {
+/** What a claiming account task receives: the shared table, the chunk size and the run's cursor. */
+export interface ClaimTask {
+  buffer: SharedArrayBuffer
+  layout: AccountTableLayout
+  market: ScanMarket
+  /** Accounts per claim. */
+  chunk: number
+  /** The index of the next unclaimed chunk: one Int32 in a SharedArrayBuffer, 0 at the start. */
+  nextChunk: Int32Array
+}
+
+/** Fills the health-factor column of every chunk this worker claims; returns the accounts done. */
+export function healthScanClaim(task: ClaimTask): number {
   const table = AccountTable.attach(task.buffer, task.layout)
-  const { collateral, debt } = table.shard(task.start, task.end)
-  healthFactors(collateral, debt, task.market, table.healthFactors(task.start, task.end))
-  return task.end - task.start
+  const { accounts } = task.layout
+  let done = 0
+  for (let start = Atomics.add(task.nextChunk, 0, 1) * task.chunk; start < accounts; start = Atomics.add(task.nextChunk, 0, 1) * task.chunk) {
+    const end = Math.min(accounts, start + task.chunk)
+    const { collateral, debt } = table.shard(start, end)
+    healthFactors(collateral, debt, task.market, table.healthFactors(start, end))
+    done += end - start
+  }
+  return done
 }
 
 /** Liquidation candidates among accounts [start, end), with table-wide account indices. */
@@ -42,18 +60,30 @@ export interface MonteCarloSpec {
   revaluation?: 'linear' | 'exponential'
 }
 
-// Models are cached per worker under the run's key, so the shards of one run factor the
-// covariance once per worker rather than once per shard.
+// Models are cached per worker under the run's key, so the tasks of one run factor the
+// covariance once per worker rather than once per task.
 const models = new Map<string, MonteCarloModel>()
+
+function model(task: { key: string; spec: MonteCarloSpec }): MonteCarloModel {
+  let found = models.get(task.key)
+  if (!found) {
+    const { exposures, mean, covariance, revaluation } = task.spec
+    found = new MonteCarloModel(exposures, mean, covariance, revaluation)
+    if (models.size > 16) models.clear()
+    models.set(task.key, found)
+  }
+  return found
+}
 
 /** The k largest losses of paths [firstPath, firstPath + paths). */
 export function monteCarloTail(task: { key: string; spec: MonteCarloSpec; seed: number; firstPath: number; paths: number; k: number }): Float64Array {
-  let model = models.get(task.key)
-  if (!model) {
-    const { exposures, mean, covariance, revaluation } = task.spec
-    model = new MonteCarloModel(exposures, mean, covariance, revaluation)
-    if (models.size > 16) models.clear()
-    models.set(task.key, model)
-  }
-  return move(model.shardTail(task.seed, task.firstPath, task.paths, task.k)) as Float64Array
+  return move(model(task).shardTail(task.seed, task.firstPath, task.paths, task.k)) as Float64Array
+}
+
+/**
+ * The k largest losses of the generator blocks this worker claims from a run of `paths` paths,
+ * through the run's shared cursor `nextBlock` (one Uint32 in a SharedArrayBuffer).
+ */
+export function monteCarloClaim(task: { key: string; spec: MonteCarloSpec; seed: number; paths: number; k: number; nextBlock: Uint32Array }): Float64Array {
+  return move(model(task).claimTail(task.seed, task.paths, task.k, task.nextBlock)) as Float64Array
 }

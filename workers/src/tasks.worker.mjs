@@ -2,4 +2,4 @@
 // threads, so the TypeScript tasks are loaded through tsx's API here.
 import { tsImport } from 'tsx/esm/api'
 
-export const { healthScan, liquidationScan, stressShard, monteCarloTail } = await tsImport('./tasks.ts', import.meta.url)
+export const { healthScanClaim, liquidationScan, stressShard, monteCarloTail, monteCarloClaim } = await tsImport('./tasks.ts', import.meta.url)

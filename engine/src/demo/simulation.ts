@@ -142,8 +142,11 @@ export class DemoSimulation {
       } else if (roll < 0.95 && side === 'sell') {
         this.send({ type: 'order', account, market: m.symbol, side, kind: 'stop', amountIn, stopPrice: (price * 97n) / 100n })
       } else if (roll < 0.98) {
-        // A leveraged short: mint against collateral and sell the synth.
-        const amount = (quoteSize * WAD) / price
+        // A leveraged short: mint up to 1.5× the account's free fUSD and sell the synth, so a
+        // rally of a third or so makes it liquidatable.
+        const free = st.ledger.balance(account, QUOTE_UNIT)
+        const amount = (free * 3n * WAD) / (2n * price) - ((st.position(account).debts.get(m.listing.base) ?? 0n) * 3n) / 2n
+        if (amount <= 0n) continue
         this.send({ type: 'mint', account, market: m.symbol, amount })
         this.send({ type: 'order', account, market: m.symbol, side: 'sell', kind: 'market', amountIn: amount, minOut: (((amount * price) / WAD) * 98n) / 100n })
       } else {

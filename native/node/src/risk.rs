@@ -5,6 +5,7 @@ use crate::convert::{guard, invalid, Result};
 use fluxion_core::risk::{backtest, ewma, montecarlo, scan, var};
 use napi::bindgen_prelude::{Float64Array, Uint32Array};
 use napi_derive::napi;
+use std::sync::atomic::AtomicU32;
 
 /// A Value at Risk and Expected Shortfall pair, both as positive losses.
 #[napi(object)]
@@ -135,6 +136,29 @@ impl MonteCarloModel {
             return Err(invalid("a shard holds at most 2^31 paths"));
         }
         guard(|| Ok(Float64Array::new(self.model.shard_tail(seed as u64, first, paths, k as usize))))
+    }
+
+    /// The `k` largest losses of the paths this thread claims from a run of `paths` paths shared
+    /// with other threads. `nextBlock` is a one-element Uint32Array over a SharedArrayBuffer, 0 at
+    /// the start of the run and the same for every thread of it: each thread takes the next
+    /// generator block (MONTE_CARLO_BLOCK_PATHS paths) from it until none is left, so faster
+    /// threads do more of the run. The tails of all threads merge (`varEsFromTails`) into exactly
+    /// the single-thread answer.
+    #[napi]
+    pub fn claim_tail(&self, seed: i64, paths: f64, k: u32, next_block: Uint32Array) -> Result<Float64Array> {
+        let paths = count(paths, "paths")?;
+        // Claims past the end stay far below 2^32, so the cursor cannot wrap round to block 0.
+        if paths > 1 << 43 {
+            return Err(invalid("a claimed run holds at most 2^43 paths"));
+        }
+        if next_block.is_empty() {
+            return Err(invalid("nextBlock must hold one element"));
+        }
+        // SAFETY: a typed array's element is aligned for its type, and napi keeps the buffer
+        // alive for this call. Other threads touch the cursor only through atomic operations (this
+        // function, or JS `Atomics`), which is what `AtomicU32::from_ptr` requires.
+        let cursor = unsafe { AtomicU32::from_ptr(next_block.as_ptr() as *mut u32) };
+        guard(|| Ok(Float64Array::new(self.model.claim_tail(seed as u64, paths, k as usize, cursor))))
     }
 
     /// Writes the losses of paths `firstPath .. firstPath + out.length` into `out`.

@@ -4,6 +4,7 @@ import quantile from '@stdlib/stats-base-dists-normal-quantile'
 import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf'
 import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf'
 import {
+  MONTE_CARLO_BLOCK_PATHS,
   MonteCarloModel,
   cholesky,
   christoffersenIndependence,
@@ -101,6 +102,23 @@ test('Monte Carlo VaR is reproducible and its shards merge exactly', () => {
   const tails = [[0, 10_000], [10_000, 33_333], [33_333, 50_000]].map(([a, b]) => model.shardTail(5, a!, b! - a!, k))
   assert.deepEqual(varEsFromTails(tails, 50_000, 0.99), whole)
   assert.notDeepEqual(model.varEs(6, 50_000, 0.99), whole)
+})
+
+test('Monte Carlo tails claimed block by block from a shared cursor merge exactly', () => {
+  const cov = new Float64Array([0.0004, 0.0001, 0.0001, 0.0009])
+  const model = new MonteCarloModel(new Float64Array([1e6, 2e6]), new Float64Array(2), cov)
+  const paths = 10 * MONTE_CARLO_BLOCK_PATHS + 77
+  const k = tailCount(paths, 0.99)
+  const nextBlock = new Uint32Array(new SharedArrayBuffer(4))
+  // Two claimants, one after the other: the first takes some blocks (cursor moved by hand as
+  // another thread would), the second the rest, and a third finds nothing left.
+  Atomics.store(nextBlock, 0, 4)
+  const late = model.claimTail(5, paths, k, nextBlock)
+  assert.equal(Atomics.load(nextBlock, 0), 12) // blocks 4..10 taken, and one claim past the end
+  const early = model.shardTail(5, 0, 4 * MONTE_CARLO_BLOCK_PATHS, k)
+  assert.deepEqual(model.claimTail(5, paths, k, nextBlock), new Float64Array(0))
+  assert.deepEqual(varEsFromTails([early, late], paths, 0.99), model.varEs(5, paths, 0.99))
+  assert.throws(() => model.claimTail(5, paths, k, new Uint32Array(0)), { code: 'INVALID_INPUT' })
 })
 
 test('health factors, liquidation candidates, limits and stress over columns', () => {

@@ -4,12 +4,13 @@
 //! seeded by (seed, block index). A path's numbers therefore depend only on the seed and its
 //! index, so any split of the paths across workers gives the same losses, and the same VaR.
 
-use super::var::{from_tail, merge_tails, tail_count, VarEs};
+use super::var::{from_tail, merge_tails, tail_count, TopK, VarEs};
 use super::{check_confidence, check_finite};
 use crate::{Error, Result};
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Paths per generator block: the unit in which work can be split without changing results.
 pub const BLOCK_PATHS: u64 = 4096;
@@ -86,25 +87,35 @@ impl Model {
 
     /// Writes the losses of paths `first_path .. first_path + out.len()` into `out`.
     pub fn simulate(&self, seed: u64, first_path: u64, out: &mut [f64]) {
+        let end = first_path + out.len() as u64;
+        let mut slots = out.iter_mut();
+        self.each_loss(seed, first_path, end, |loss| {
+            if let Some(slot) = slots.next() {
+                *slot = loss;
+            }
+        });
+    }
+
+    /// Calls `f` with the loss of each path `first .. end`, in order.
+    #[inline]
+    fn each_loss(&self, seed: u64, first: u64, end: u64, mut f: impl FnMut(f64)) {
         let n = self.n;
         let mut z = vec![0.0; n];
-        let mut path = first_path;
-        let mut done = 0;
-        while done < out.len() {
+        let mut path = first;
+        while path < end {
             let block = path / BLOCK_PATHS;
             let mut rng = block_rng(seed, block);
             // A shard that starts inside a block replays the skipped paths' draws.
             for _ in 0..(path % BLOCK_PATHS) * n as u64 {
                 let _: f64 = StandardNormal.sample(&mut rng);
             }
-            let block_end = ((block + 1) * BLOCK_PATHS).min(first_path + out.len() as u64);
+            let block_end = ((block + 1) * BLOCK_PATHS).min(end);
             while path < block_end {
                 for zi in z.iter_mut() {
                     *zi = StandardNormal.sample(&mut rng);
                 }
-                out[done] = self.loss(&z);
+                f(self.loss(&z));
                 path += 1;
-                done += 1;
             }
         }
     }
@@ -126,29 +137,30 @@ impl Model {
     }
 
     /// The k largest losses of a shard of paths (the part of a Monte Carlo run one worker does),
-    /// sorted from the largest. Losses stream through a bounded min-heap of the k largest so far:
-    /// no buffer of all losses, and after a short warm-up almost every path costs one comparison.
+    /// sorted from the largest. Losses stream through a [`TopK`]: no buffer of all losses, and
+    /// once it has filled almost every path costs one comparison.
     pub fn shard_tail(&self, seed: u64, first_path: u64, paths: u64, k: usize) -> Vec<f64> {
-        let mut tail = std::collections::BinaryHeap::with_capacity(k + 1);
-        let mut block = vec![0.0; BLOCK_PATHS as usize];
-        let mut path = first_path;
-        let end = first_path + paths;
-        while path < end {
-            let len = (end - path).min(BLOCK_PATHS - path % BLOCK_PATHS) as usize;
-            self.simulate(seed, path, &mut block[..len]);
-            for &loss in &block[..len] {
-                if tail.len() < k {
-                    tail.push(std::cmp::Reverse(Loss(loss)));
-                } else if k > 0 && loss > tail.peek().map_or(f64::NEG_INFINITY, |m| m.0 .0) {
-                    tail.pop();
-                    tail.push(std::cmp::Reverse(Loss(loss)));
-                }
+        let mut tail = TopK::new(k);
+        self.each_loss(seed, first_path, first_path + paths, |loss| tail.push(loss));
+        tail.into_sorted()
+    }
+
+    /// Like [`Self::shard_tail`] over paths `0 .. paths`, but the paths come from a cursor shared
+    /// with other threads: each claims the next generator block (`next_block.fetch_add(1)`) until
+    /// none is left. A faster thread takes more blocks, so a run ends when the work does, not
+    /// when its slowest fixed share would. Whatever blocks a thread ends up with, the tails of all
+    /// threads together hold the k largest losses of the run, so [`var_es_from_shards`] gives the
+    /// single-thread answer exactly. The cursor starts at 0 for a run and only moves forward.
+    pub fn claim_tail(&self, seed: u64, paths: u64, k: usize, next_block: &AtomicU32) -> Vec<f64> {
+        let mut tail = TopK::new(k);
+        loop {
+            let first = next_block.fetch_add(1, Ordering::Relaxed) as u64 * BLOCK_PATHS;
+            if first >= paths {
+                break;
             }
-            path += len as u64;
+            self.each_loss(seed, first, (first + BLOCK_PATHS).min(paths), |loss| tail.push(loss));
         }
-        let mut sorted: Vec<f64> = tail.into_iter().map(|r| r.0 .0).collect();
-        sorted.sort_unstable_by(|a, b| b.total_cmp(a));
-        sorted
+        tail.into_sorted()
     }
 
     /// Monte Carlo VaR and ES over `paths` paths in this thread.
@@ -156,24 +168,6 @@ impl Model {
         check_confidence(confidence)?;
         let k = tail_count(paths as usize, confidence)?;
         from_tail(&self.shard_tail(seed, 0, paths, k), k)
-    }
-}
-
-/// A loss ordered by `total_cmp`, so losses can live in a heap.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Loss(f64);
-
-impl Eq for Loss {}
-
-impl PartialOrd for Loss {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Loss {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
     }
 }
 
@@ -257,6 +251,24 @@ mod tests {
             assert_eq!(merge_tails(&refs, k), whole);
         }
         assert_ne!(model.shard_tail(8, 0, paths, k), whole);
+    }
+
+    #[test]
+    fn threads_claiming_blocks_give_the_single_thread_answer() {
+        let model = Model::new(&[1.0; 10], &[0.0; 10], &ten_asset_covariance(), Revaluation::Linear).unwrap();
+        for (paths, confidence) in [(10 * BLOCK_PATHS + 123, 0.99), (BLOCK_PATHS / 2, 0.9), (3 * BLOCK_PATHS, 0.999)] {
+            let k = tail_count(paths as usize, confidence).unwrap();
+            let whole = model.var_es(11, paths, confidence).unwrap();
+            for threads in [1, 2, 3, 5] {
+                let cursor = AtomicU32::new(0);
+                let tails: Vec<Vec<f64>> = std::thread::scope(|s| {
+                    let handles: Vec<_> = (0..threads).map(|_| s.spawn(|| model.claim_tail(11, paths, k, &cursor))).collect();
+                    handles.into_iter().map(|h| h.join().unwrap()).collect()
+                });
+                let refs: Vec<&[f64]> = tails.iter().map(|t| t.as_slice()).collect();
+                assert_eq!(var_es_from_shards(&refs, paths, confidence).unwrap(), whole, "{paths} paths, {threads} threads");
+            }
+        }
     }
 
     #[test]

@@ -40,10 +40,94 @@ pub fn largest(losses: &[f64], k: usize) -> Vec<f64> {
     v
 }
 
-/// Merges shard tails (each its own k largest, any order) into the k largest overall.
+/// Merges shard tails (each its own k largest) into the k largest overall, sorted from the
+/// largest. A few tails already sorted from the largest (as [`TopK::into_sorted`] leaves them)
+/// merge in one pass over their heads; others go through a selection.
 pub fn merge_tails(tails: &[&[f64]], k: usize) -> Vec<f64> {
-    let all: Vec<f64> = tails.iter().flat_map(|t| t.iter().copied()).collect();
-    largest(&all, k)
+    let descending = |t: &&[f64]| t.windows(2).all(|w| w[0].total_cmp(&w[1]).is_ge());
+    if tails.len() > 16 || !tails.iter().all(descending) {
+        let all: Vec<f64> = tails.iter().flat_map(|t| t.iter().copied()).collect();
+        return largest(&all, k);
+    }
+    let total = tails.iter().map(|t| t.len()).sum::<usize>();
+    let mut merged = Vec::with_capacity(k.min(total));
+    let mut heads = vec![0usize; tails.len()];
+    while merged.len() < k {
+        // The largest head; ties go to the first tail, which does not change the values taken.
+        let mut best: Option<usize> = None;
+        for (t, tail) in tails.iter().enumerate() {
+            if let Some(v) = tail.get(heads[t]) {
+                if best.is_none_or(|b| v.total_cmp(&tails[b][heads[b]]).is_gt()) {
+                    best = Some(t);
+                }
+            }
+        }
+        let Some(b) = best else { break };
+        merged.push(tails[b][heads[b]]);
+        heads[b] += 1;
+    }
+    merged
+}
+
+/// The k largest of a stream of values, kept without storing the stream: values above the
+/// current k-th largest go to a buffer of 2k, which is cut back to its k largest by a selection
+/// whenever it fills. Each value costs one comparison once the buffer has filled, and the
+/// selections cost O(k) per k values kept. Values are ordered by `total_cmp`, as in [`largest`].
+#[derive(Debug, Clone)]
+pub struct TopK {
+    k: usize,
+    kept: Vec<f64>,
+    /// The total-order key of the k-th largest value so far (the smallest key before that).
+    floor: i64,
+}
+
+/// `f64::total_cmp`'s order as a signed integer.
+#[inline(always)]
+fn order_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+impl TopK {
+    /// An empty tail that will keep the `k` largest values pushed.
+    pub fn new(k: usize) -> Self {
+        Self { k, kept: Vec::with_capacity(2 * k), floor: i64::MIN }
+    }
+
+    /// Offers one value.
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        if self.k > 0 && order_key(x) > self.floor {
+            self.kept.push(x);
+            if self.kept.len() == 2 * self.k {
+                self.cut();
+            }
+        }
+    }
+
+    /// Offers every value of a slice.
+    pub fn extend(&mut self, values: &[f64]) {
+        for &x in values {
+            self.push(x);
+        }
+    }
+
+    /// Keeps the k largest and raises the floor to the k-th.
+    fn cut(&mut self) {
+        let k = self.k;
+        self.kept.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+        self.kept.truncate(k);
+        self.floor = order_key(self.kept[k - 1]);
+    }
+
+    /// The k largest values offered (fewer if fewer were offered), sorted from the largest.
+    pub fn into_sorted(mut self) -> Vec<f64> {
+        if self.kept.len() > self.k {
+            self.cut();
+        }
+        self.kept.sort_unstable_by(|a, b| b.total_cmp(a));
+        self.kept
+    }
 }
 
 /// VaR and ES from the k largest losses (sorted from the largest).
@@ -141,6 +225,28 @@ mod tests {
         assert_eq!(tail_count(100, 0.99).unwrap(), 1);
         assert_eq!(tail_count(1000, 0.975).unwrap(), 25);
         assert_eq!(tail_count(10, 0.999).unwrap(), 1);
+    }
+
+    #[test]
+    fn streamed_top_k_equals_the_selection() {
+        let values: Vec<f64> = (0..50_000).map(|i| (((i * 7919) % 10_007) as f64 - 5_000.0) * 0.25).chain([0.0, -0.0, 0.0]).collect();
+        for k in [0, 1, 2, 3, 100, 4_999, 50_003, 60_000] {
+            let mut top = TopK::new(k);
+            top.extend(&values);
+            assert_eq!(top.into_sorted(), largest(&values, k), "k = {k}");
+        }
+    }
+
+    #[test]
+    fn merging_sorted_tails_equals_merging_unsorted_ones() {
+        let losses: Vec<f64> = (0..10_000).map(|i| ((i * 7919) % 10_007) as f64 * if i % 3 == 0 { -1.0 } else { 1.0 }).collect();
+        for k in [1, 57, 1_000] {
+            let sorted: Vec<Vec<f64>> = losses.chunks(777).map(|c| largest(c, k)).collect();
+            let shuffled: Vec<Vec<f64>> = sorted.iter().map(|t| t.iter().rev().copied().collect()).collect();
+            let (a, b): (Vec<&[f64]>, Vec<&[f64]>) = (sorted.iter().map(|t| t.as_slice()).collect(), shuffled.iter().map(|t| t.as_slice()).collect());
+            assert_eq!(merge_tails(&a, k), largest(&losses, k));
+            assert_eq!(merge_tails(&b, k), largest(&losses, k));
+        }
     }
 
     #[test]
