@@ -61,10 +61,9 @@ export function eventStoreContract(name: string, newLocation: () => Promise<Stor
       await store.open() // already open: a no-op
       const again = location.store()
       if (store.kind === 'postgres') {
-        // A second client on the same schema runs the migration step again (PGlite's directory is locked).
-        await again.open()
-        assert.deepEqual(await again.appliedMigrations(), versions)
-        await again.close()
+        // One writer per log: a second store on the same schema waits for the writer lock, then
+        // is refused (as PGlite's locked directory refuses a second process).
+        await assert.rejects(again.open(), { code: 'STORAGE_FAILED', message: /another writer/ })
       }
       assert.deepEqual(await store.appliedMigrations(), versions)
     })

@@ -14,7 +14,7 @@ eventStoreContract('PostgreSQL', async () => {
   }
   await probe.close()
   return {
-    store: () => new PostgresEventStore({ databaseUrl: TEST_DATABASE_URL, schema }),
+    store: () => new PostgresEventStore({ databaseUrl: TEST_DATABASE_URL, schema, writerLockTimeoutMs: 300 }),
     remove: () => dropTestSchema(schema),
   }
 })

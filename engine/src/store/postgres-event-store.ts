@@ -12,8 +12,11 @@ export interface PostgresEventStoreOptions {
   databaseUrl: string
   /** A schema of its own (created if missing), e.g. one per test run; default: the server's search_path. */
   schema?: string
-  /** Connections in the pool (default 4: appends are serialised by the group commit anyway). */
+  /** Connections in the pool (default 4; appends use one of them, held as the writer). */
   poolSize?: number
+  /** How long to wait for the log's writer lock (a killed writer's last statement may still be
+   *  finishing on the server) before refusing with STORAGE_FAILED; default 10 s. */
+  writerLockTimeoutMs?: number
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
@@ -48,12 +51,29 @@ export class PostgresEventStore extends SqlEventStore {
     // An idle connection that drops emits 'error' on the pool, which would otherwise crash the
     // process; the next query reports the failure where it matters.
     pool.on('error', () => undefined)
+    // One writer per log: appends run on a connection that holds an advisory lock for the
+    // store's lifetime. A writer killed mid-append leaves its server backend to finish (and
+    // commit) that statement; the lock is released only when that backend ends, so a restarted
+    // engine waits for it before reading the last seq, instead of racing an orphaned commit.
+    let writer: pg.PoolClient
     try {
       if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
       else await pool.query('SELECT 1')
+      writer = await pool.connect()
     } catch (err) {
       await pool.end().catch(() => undefined)
       throw new StorageError(`${this.describe()}: cannot connect: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    }
+    const deadline = Date.now() + (this.#options.writerLockTimeoutMs ?? 10_000)
+    for (;;) {
+      const [row] = (await writer.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`fluxion.events:${schema ?? ''}`])).rows
+      if (row?.locked) break
+      if (Date.now() >= deadline) {
+        writer.release()
+        await pool.end().catch(() => undefined)
+        throw new StorageError(`${this.describe()}: another writer holds this log (one engine per log)`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50))
     }
     const session = (q: pg.Pool | pg.PoolClient): SqlSession => ({
       query: async <Row>(text: string, params?: readonly unknown[]) =>
@@ -62,9 +82,9 @@ export class PostgresEventStore extends SqlEventStore {
     })
     return {
       ...session(pool),
-      // pg prepares a named statement once on each pooled connection that runs it.
+      // Appends, prepared once on the writer connection.
       queryPrepared: async <Row>(name: string, text: string, params: readonly string[]) =>
-        (await pool.query({ name, text, values: params as string[] })).rows as Row[],
+        (await writer.query({ name, text, values: params as string[] })).rows as Row[],
       transaction: async (work) => {
         const client = await pool.connect()
         try {
@@ -79,7 +99,10 @@ export class PostgresEventStore extends SqlEventStore {
           client.release()
         }
       },
-      close: () => pool.end(),
+      close: async () => {
+        writer.release()
+        await pool.end()
+      },
     }
   }
 }
