@@ -148,6 +148,7 @@ export class Engine {
   }
 
   private async record(events: SequencedEvent[]): Promise<void> {
+    if (!this.journal && !this.publish) return
     const entries = events.map(journalEntry)
     if (this.journal) {
       let last: Promise<void> = Promise.resolve()
@@ -257,7 +258,7 @@ export class Engine {
         account(c.account)
         const markets = c.market === undefined ? [...st.markets.values()] : [this.market(c.market)]
         for (const m of markets) {
-          for (const o of [...m.orders.values()]) if (o.account === c.account) this.emit({ type: 'order-cancelled', market: m.symbol, orderId: o.orderId, account: c.account, reason: 'cancelled' })
+          for (const o of st.openOrders(c.account)) if (o.market === m.symbol) this.emit({ type: 'order-cancelled', market: m.symbol, orderId: o.orderId, account: c.account, reason: 'cancelled' })
         }
         return {}
       }
@@ -398,8 +399,7 @@ export class Engine {
       }
     }
     if (m.orders.size >= this.maxOrdersPerMarket) throw new TooManyOrdersError(`${m.symbol} holds ${m.orders.size} resting orders`)
-    let mine = 0
-    for (const om of st.markets.values()) for (const o of om.orders.values()) if (o.account === c.account) mine++
+    const mine = st.openOrderCount(c.account)
     if (mine >= this.maxOrdersPerAccount) throw new TooManyOrdersError(`${c.account} has ${mine} resting orders`)
     const order: RestingOrder = { orderId, account: c.account, market: m.symbol, side: c.side, kind: c.kind, amountIn, placedAt: ts }
     if (c.limitPrice !== undefined) order.limitPrice = c.limitPrice
@@ -473,8 +473,7 @@ export class Engine {
     }
     if (repaid <= 0n || seized <= 0n) throw new NotLiquidatableError(`${c.account} has no ${c.collateralAsset} to seize`)
     this.requireBalance(c.liquidator, m.listing.base, repaid)
-    const cancelledOrders: string[] = []
-    for (const om of st.markets.values()) for (const o of om.orders.values()) if (o.account === c.account) cancelledOrders.push(o.orderId)
+    const cancelledOrders = st.openOrders(c.account).map((o) => o.orderId)
     this.emit({ type: 'liquidation', market: m.symbol, liquidator: c.liquidator, account: c.account, repaid, collateralAsset: c.collateralAsset, seized, cancelledOrders })
     return {}
   }

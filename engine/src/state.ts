@@ -36,6 +36,8 @@ export class EngineState {
   readonly clientOrders = new Map<string, string>()
   /** Where each resting order lives, by id. */
   readonly orderMarket = new Map<string, Market>()
+  /** Each account's resting order ids (an index over the markets' orders). */
+  private readonly accountOrders = new Map<string, Set<string>>()
   /** Accounts whose balances changed since the risk table last looked (for incremental scans). */
   readonly touched = new Set<string>()
   seq = 0
@@ -60,6 +62,36 @@ export class EngineState {
     const debts = new Map<string, bigint>()
     for (const [asset, amount] of this.ledger.holdings(debtAccount(account))) debts.set(asset, -amount)
     return { holdings, debts }
+  }
+
+  /** An account's resting orders, market by market in listing order, oldest first in each. */
+  openOrders(account: string): RestingOrder[] {
+    const ids = this.accountOrders.get(account)
+    if (!ids) return []
+    const markets = [...this.markets.values()]
+    const orders = [...ids].map((id) => this.orderMarket.get(id)!.orders.get(id)!)
+    return orders.sort((a, b) => markets.indexOf(this.markets.get(a.market)!) - markets.indexOf(this.markets.get(b.market)!))
+  }
+
+  /** How many resting orders an account has. */
+  openOrderCount(account: string): number {
+    return this.accountOrders.get(account)?.size ?? 0
+  }
+
+  private addOrder(m: Market, o: RestingOrder): void {
+    m.orders.set(o.orderId, o)
+    this.orderMarket.set(o.orderId, m)
+    let ids = this.accountOrders.get(o.account)
+    if (!ids) this.accountOrders.set(o.account, (ids = new Set()))
+    ids.add(o.orderId)
+  }
+
+  private removeOrder(m: Market, o: RestingOrder): void {
+    m.orders.delete(o.orderId)
+    this.orderMarket.delete(o.orderId)
+    const ids = this.accountOrders.get(o.account)!
+    ids.delete(o.orderId)
+    if (ids.size === 0) this.accountOrders.delete(o.account)
   }
 
   /** Applies one event. Throws REPLAY_DIVERGENCE (and changes nothing) when it does not fit. */
@@ -136,8 +168,7 @@ export class EngineState {
         const m = this.market(ev.market)
         const o = ev.order
         this.post([{ account: o.account, asset: inputAsset(m, o.side), amount: -o.amountIn }, { account: escrowAccount(o.account), asset: inputAsset(m, o.side), amount: o.amountIn }])
-        m.orders.set(o.orderId, o)
-        this.orderMarket.set(o.orderId, m)
+        this.addOrder(m, o)
         if (o.clientOrderId !== undefined) this.clientOrders.set(clientKey(o.account, o.clientOrderId), o.orderId)
         return
       }
@@ -213,10 +244,8 @@ export class EngineState {
       if (leg.protocolFee > 0n) postings.push({ account: feeAccount(ev.market), asset: assetOut, amount: leg.protocolFee })
       protocolFees += leg.protocolFee
     }
-    if (ev.fromEscrow) {
-      const order = m.orders.get(ev.orderId)
-      if (!order || order.amountIn !== ev.amountIn) throw new Error(`fill of unknown resting order ${ev.orderId}`)
-    }
+    const order = ev.fromEscrow ? m.orders.get(ev.orderId) : undefined
+    if (ev.fromEscrow && (!order || order.amountIn !== ev.amountIn)) throw new Error(`fill of unknown resting order ${ev.orderId}`)
     this.post(postings)
     // The ledger accepted the money movements; the pools must now agree to the wei.
     for (const leg of ev.legs) {
@@ -226,10 +255,7 @@ export class EngineState {
       }
       m.stats.lpFees += leg.lpFee
     }
-    if (ev.fromEscrow) {
-      m.orders.delete(ev.orderId)
-      this.orderMarket.delete(ev.orderId)
-    }
+    if (order) this.removeOrder(m, order)
     if (ev.clientOrderId !== undefined && !ev.fromEscrow) this.clientOrders.set(clientKey(ev.account, ev.clientOrderId), ev.orderId)
     m.stats.fills++
     m.stats.protocolFees += protocolFees
@@ -243,8 +269,7 @@ export class EngineState {
     if (!m || !o) throw new Error(`unknown order ${orderId}`)
     const asset = inputAsset(m, o.side)
     this.post([{ account: escrowAccount(o.account), asset, amount: -o.amountIn }, { account: o.account, asset, amount: o.amountIn }])
-    m.orders.delete(orderId)
-    this.orderMarket.delete(orderId)
+    this.removeOrder(m, o)
   }
 
   /** Total LP shares of a pool. */
@@ -333,7 +358,7 @@ export class EngineState {
       m.guard.restore(snap.guard)
       m.lpFeeRate = snap.lpFeeRate
       m.variance = snap.variance
-      for (const p of snap.pools) m.pools.set(p.id, restorePool(p.id, p.state))
+      for (const p of snap.pools) m.replacePool(restorePool(p.id, p.state))
       for (const r of snap.rewards) {
         m.rewards.set(r.pool, {
           perShare: r.perShare,
@@ -341,16 +366,11 @@ export class EngineState {
           providers: new Map(r.providers.map((p) => [p.account, { paid: p.paid, owed: p.owed }])),
         })
       }
-      for (const o of snap.orders) {
-        m.orders.set(o.orderId, o)
-        st.orderMarket.set(o.orderId, m)
-      }
+      for (const o of snap.orders) st.addOrder(m, o)
       m.stats = { ...snap.stats }
     }
-    // Every balance as one posting set: it nets to zero per asset, as any ledger does.
-    const postings: Posting[] = s.balances.map(([account, asset, amount]) => ({ account, asset, amount: BigInt(amount) }))
-    st.ledger.apply(postings)
-    for (const { account } of postings) {
+    st.ledger.restore(s.balances.map(([account, asset, amount]) => [account, asset, BigInt(amount)]))
+    for (const [account] of s.balances) {
       const owner = userOf(account)
       if (owner !== undefined) st.touched.add(owner) // risk tables start from every account
     }

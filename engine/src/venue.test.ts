@@ -8,6 +8,7 @@ import { describe, test } from 'node:test'
 import { RedisBus } from './bus/redis-bus.js'
 import { demoGenesis } from './demo/markets.js'
 import { dropTestSchema, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from './store/test-servers.js'
+import { seedVenue } from './test-support/venue.js'
 import { eventChannel, recoverState, Venue, type VenueOptions } from './venue.js'
 import type { LoggedEvent } from './store/event-store.js'
 
@@ -15,13 +16,7 @@ const WAD = 10n ** 18n
 const T0 = 1_700_000_000_000
 
 async function trade(venue: Venue, now: { t: number }): Promise<void> {
-  for (const [market, price] of [['sETH', 2000n], ['sBTC', 30_000n], ['sSPX', 4000n]] as const) {
-    await venue.submit({ type: 'price', market, price: price * WAD, publishedAt: now.t })
-  }
-  await venue.submit({ type: 'deposit', account: 'lp', asset: 'fUSD', amount: 10_000_000n * WAD })
-  await venue.submit({ type: 'mint', account: 'lp', market: 'sETH', amount: 1000n * WAD })
-  await venue.submit({ type: 'add-liquidity', account: 'lp', market: 'sETH', pool: 'sETH-pmm', base: 1000n * WAD, quote: 2_000_000n * WAD })
-  await venue.submit({ type: 'deposit', account: 'amy', asset: 'fUSD', amount: 100_000n * WAD })
+  await seedVenue(venue, now.t)
   // Many orders in flight at once: one group commit acknowledges them together, in order.
   const orders = Array.from({ length: 200 }, (_, i) =>
     venue.submit({ type: 'order', account: 'amy', market: 'sETH', side: 'buy', kind: 'market', amountIn: 100n * WAD, clientOrderId: `c${i}` }),

@@ -9,7 +9,7 @@ import { InvalidParamsError } from './errors.js'
 import type { EventFeed } from './feed.js'
 import type { ConnectionLimits } from './rate-limit.js'
 import type { Params, ValidRequest } from './schema.js'
-import { accountView, marketsView, openOrders, quotesView } from './views.js'
+import { accountView, marketsView, quotesView } from './views.js'
 
 /** What the gateway remembers of one connection. */
 export interface Session {
@@ -161,7 +161,7 @@ function snapshotOf(spec: ChannelSpec, account: string | undefined, ctx: MethodC
     case 'candles':
       return { bucket: spec.bucket, candles: ctx.feed.candles.recent(spec.market) }
     case 'orders':
-      return { orders: openOrders(state, account!) }
+      return { orders: state.openOrders(account!) }
     case 'fills':
       return { fills: [] }
     case 'account':

@@ -12,7 +12,7 @@ import type { GatewayMetrics } from './metrics.js'
 import type { RateLimiter } from './rate-limit.js'
 import { BUCKET_MS, candlesQuery, methodParams, parseWith, quoteQuery, type ValidRequest } from './schema.js'
 import { encode } from './wire.js'
-import { accountView, marketsView, openOrders } from './views.js'
+import { accountView, marketsView } from './views.js'
 
 /** What the REST routes read. */
 export interface RestContext {
@@ -123,7 +123,7 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
     1,
   )
   route('get', '/v1/account', (r) => accountView(ctx.venue.engine.state, principalOf(r, 'read').account))
-  route('get', '/v1/orders', (r) => ({ orders: openOrders(ctx.venue.engine.state, principalOf(r, 'read').account) }))
+  route('get', '/v1/orders', (r) => ({ orders: ctx.venue.engine.state.openOrders(principalOf(r, 'read').account) }))
   route('post', '/v1/orders', (r) => order(r, { method: 'placeOrder', id: 0, params: parseWith(methodParams.placeOrder, json(r.body)) }))
   route('del', '/v1/orders/:orderId', (r) => order(r, { method: 'cancelOrder', id: 0, params: { orderId: r.params[0]! } }), 1)
   route('del', '/v1/orders', (r) => {

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test'
 import { pino } from 'pino'
 import { demoGenesis } from '../../engine/src/demo/markets.js'
 import { eventChannel, Venue } from '../../engine/src/venue.js'
+import { seedVenue } from '../../engine/src/test-support/venue.js'
 import { signAuth } from './auth.js'
 import { startGateway, type Gateway } from './server.js'
 import { TestClient, type ReceivedPush } from './test-support/client.js'
@@ -35,13 +36,7 @@ describe('gateway protocol v1', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fluxion-gateway-'))
     venue = await Venue.open({ dataDir: dir, databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => now.t })
-    for (const [market, price] of [['sETH', 2000n], ['sBTC', 30_000n], ['sSPX', 4000n]] as const) {
-      await venue.submit({ type: 'price', market, price: price * WAD, publishedAt: now.t })
-    }
-    await venue.submit({ type: 'deposit', account: 'lp', asset: 'fUSD', amount: 10_000_000n * WAD })
-    await venue.submit({ type: 'mint', account: 'lp', market: 'sETH', amount: 1000n * WAD })
-    await venue.submit({ type: 'add-liquidity', account: 'lp', market: 'sETH', pool: 'sETH-pmm', base: 1000n * WAD, quote: 2_000_000n * WAD })
-    await venue.submit({ type: 'deposit', account: 'amy', asset: 'fUSD', amount: 100_000n * WAD })
+    await seedVenue(venue, now.t)
     gateway = await startGateway({
       venue,
       port: 0,

@@ -2,7 +2,7 @@
 // into decimal strings. Levels are absolute (a market's whole view, never a diff).
 import { escrowAccount } from '../../engine/src/accounts/accounts.js'
 import { accountHealth, healthFactor } from '../../engine/src/accounts/margin.js'
-import type { EngineEvent, RestingOrder } from '../../engine/src/events.js'
+import type { EngineEvent } from '../../engine/src/events.js'
 import type { Market } from '../../engine/src/market/market.js'
 import { PRICE_ONE } from '../../engine/src/oracle/price.js'
 import type { EngineState } from '../../engine/src/state.js'
@@ -88,13 +88,6 @@ export function fillView(ev: Fill, eventSeq: number, ts: number) {
   return { ...rest, eventSeq, ts, legs }
 }
 
-/** The account's resting orders, in every market. */
-export function openOrders(state: EngineState, account: string): RestingOrder[] {
-  const out: RestingOrder[] = []
-  for (const m of state.markets.values()) for (const o of m.orders.values()) if (o.account === account) out.push(o)
-  return out
-}
-
 /** An account as its owner sees it: balances, escrow, debts and health. */
 export interface AccountView {
   account: string
@@ -127,7 +120,7 @@ export function accountView(state: EngineState, account: string): AccountView {
     debts: Object.fromEntries(position.debts),
     healthFactor: factor('liquidation'),
     ltvHealthFactor: factor('ltv'),
-    openOrders: openOrders(state, account).length,
+    openOrders: state.openOrderCount(account),
   }
 }
 

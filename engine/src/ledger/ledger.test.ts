@@ -87,3 +87,18 @@ test('property: the digest depends only on the balances, not on the order that p
     { numRuns: 200, seed: 5 },
   )
 })
+
+test('restore refills an empty ledger from saved entries with the same digest, and refuses what apply would refuse', () => {
+  const isExternal = (a: string) => a === 'world'
+  const original = new Ledger({ isExternal })
+  original.transfer('world', 'alice', 'fUSD', 500n)
+  original.transfer('alice', 'bob', 'fUSD', 120n)
+  original.transfer('world', 'bob', 'sETH', 3n)
+  const copy = new Ledger({ isExternal })
+  copy.restore(original.entries())
+  assert.equal(copy.digest(), original.digest())
+  assert.equal(copy.balance('bob', 'fUSD'), 120n)
+  assert.throws(() => copy.restore(original.entries()), { code: 'INVALID_INPUT' }) // not empty
+  assert.throws(() => new Ledger({ isExternal }).restore([['world', 'fUSD', -5n], ['alice', 'fUSD', 4n]]), { code: 'UNBALANCED_POSTINGS' })
+  assert.throws(() => new Ledger({ isExternal }).restore([['alice', 'fUSD', -5n], ['bob', 'fUSD', 5n]]), { code: 'INSUFFICIENT_BALANCE' })
+})

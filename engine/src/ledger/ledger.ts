@@ -87,6 +87,25 @@ export class Ledger {
     return true
   }
 
+  /** Fills an empty ledger with saved balances (a snapshot's `entries()`), checked as `apply`
+   *  checks postings — each asset nets to zero, only external accounts below zero — in one pass. */
+  restore(entries: ReadonlyArray<readonly [account: string, asset: string, amount: bigint]>): void {
+    if (this.balances.size > 0) throw new InvalidInputError('restore needs an empty ledger')
+    const net = new Map<string, bigint>()
+    for (const [account, asset, amount] of entries) {
+      if (typeof amount !== 'bigint' || !account || !asset) throw new InvalidInputError('a saved balance needs an account, an asset and a bigint')
+      if (amount < 0n && !this.isExternal(account)) throw new InsufficientBalanceError(account, asset, 0n, amount)
+      net.set(asset, (net.get(asset) ?? 0n) + amount)
+    }
+    for (const [asset, sum] of net) if (sum !== 0n) throw new UnbalancedPostingsError(asset, sum)
+    for (const [account, asset, amount] of entries) {
+      if (amount === 0n) continue
+      let held = this.balances.get(account)
+      if (!held) this.balances.set(account, (held = new Map()))
+      held.set(asset, (held.get(asset) ?? 0n) + amount)
+    }
+  }
+
   /** Moves `amount` (> 0) of `asset` from one account to another. */
   transfer(from: string, to: string, asset: string, amount: bigint): void {
     if (!(typeof amount === 'bigint' && amount > 0n)) throw new InvalidInputError(`transfer amount must be a positive bigint, got ${String(amount)}`)

@@ -48,6 +48,13 @@ export class Market {
     return this.pools.get(id)
   }
 
+  /** Puts a restored pool in place of the listed one of the same id. */
+  replacePool(pool: MarketPool): void {
+    if (!this.pools.has(pool.id)) throw new Error(`${this.symbol} lists no pool ${pool.id}`)
+    this.pools.set(pool.id, pool)
+    this.ordered = undefined
+  }
+
   /** Every pool, in listing order. */
   poolList(): readonly MarketPool[] {
     return this.ordered ??= [...this.pools.values()]
