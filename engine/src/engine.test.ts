@@ -62,7 +62,7 @@ test('the router splits across the oracle and constant-product pools when that f
 })
 
 test('exact-output orders pay the smallest input that buys the amount, bounded by maxIn', () => {
-  const { engine, run } = seededVenue()
+  const { run } = seededVenue()
   run({ type: 'deposit', account: 'bob', asset: 'fUSD', amount: 100_000n * WAD })
   const [fill] = run({ type: 'order', account: 'bob', market: 'sSPX', side: 'buy', kind: 'market', amountOut: 10n * WAD, maxIn: 50_000n * WAD })
   assert.ok(fill!.event.type === 'fill')

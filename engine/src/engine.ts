@@ -203,7 +203,7 @@ export class Engine {
         return {}
       }
       case 'price':
-        return this.decidePrice(c, ts)
+        return this.decidePrice(c)
       case 'deposit': {
         account(c.account)
         this.quoteUnit(c.asset)
@@ -295,7 +295,7 @@ export class Engine {
     }
   }
 
-  private decidePrice(c: Extract<Command, { type: 'price' }>, ts: number): Omit<CommandResult, 'events'> {
+  private decidePrice(c: Extract<Command, { type: 'price' }>): Omit<CommandResult, 'events'> {
     const m = this.market(c.market)
     positive(c.price, 'price')
     if (!Number.isSafeInteger(c.publishedAt) || c.publishedAt <= 0) throw new InvalidInputError('publishedAt must be a positive integer (ms)')
