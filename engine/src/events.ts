@@ -98,10 +98,10 @@ const BIGINT_FIELDS = new Set([
 ])
 const INTEGER = /^-?\d+$/
 
+import { toJson } from './codec/json.js'
+
 /** JSON text of an event or snapshot, bigints as decimal strings. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v))
-}
+export { toJson }
 
 /** Reads what `toJson` wrote: the bigint fields come back as bigints. */
 export function fromJson<T>(text: string): T {

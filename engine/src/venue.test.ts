@@ -5,12 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
+import { decodeBusEvent } from './bus/bus-event.js'
 import { RedisBus } from './bus/redis-bus.js'
 import { demoGenesis } from './demo/markets.js'
 import { dropTestSchema, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from './store/test-servers.js'
 import { seedVenue } from './test-support/venue.js'
 import { eventChannel, recoverState, Venue, type VenueOptions } from './venue.js'
-import type { LoggedEvent } from './store/event-store.js'
+import type { SequencedEvent } from './events.js'
 
 const WAD = 10n ** 18n
 const T0 = 1_700_000_000_000
@@ -30,11 +31,11 @@ function venueSuite(name: string, options: () => { venue: VenueOptions; redis?: 
     test('recovers the exact state after a restart, from the log and from a snapshot; candles come from the fills', async () => {
       const { venue: opts, redis, cleanup } = options()
       const now = { t: T0 }
-      const received: LoggedEvent[] = []
+      const received: SequencedEvent[] = []
       const listener = redis ? await RedisBus.connect(redis) : undefined
       try {
         const venue = await Venue.open({ ...opts, now: () => now.t, genesis: demoGenesis() })
-        if (listener) await listener.subscribe(eventChannel('sETH'), (m) => received.push(JSON.parse(m) as LoggedEvent))
+        if (listener) await listener.subscribe(eventChannel('sETH'), (m) => received.push(decodeBusEvent(m)))
         await trade(venue, now)
         const hash = venue.engine.state.hash()
         const seq = venue.engine.state.seq

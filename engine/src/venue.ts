@@ -3,9 +3,10 @@
 // log); every event is acknowledged only once the group-commit log has made it durable, and only
 // then published.
 import type { EventBus } from './bus/event-bus.js'
+import { encodeBusEvent } from './bus/bus-event.js'
 import { openEventBus } from './bus/open-event-bus.js'
 import type { Command } from './commands.js'
-import { Engine, type EngineOptions } from './engine.js'
+import { Engine, type CommandResult, type EngineOptions } from './engine.js'
 import { decodeEvent, fromJson, toJson, type SequencedEvent } from './events.js'
 import type { EventStore, LoggedEvent } from './store/event-store.js'
 import { GroupCommitLog } from './store/group-commit.js'
@@ -34,7 +35,7 @@ export interface Recovery {
   ms: number
 }
 
-/** The bus channel of a stream's events. */
+/** The bus channel of a stream's events (messages as `encodeBusEvent` writes them). */
 export const eventChannel = (stream: string) => `fluxion.events.${stream}`
 
 export class Venue {
@@ -62,7 +63,7 @@ export class Venue {
       bus = await openEventBus(options.redisUrl ? { redisUrl: options.redisUrl } : {})
       const { state, fromSnapshot, replayed } = await recoverState(store)
       const log = new GroupCommitLog(store)
-      const publish = (e: SequencedEvent, entry: LoggedEvent) => bus!.publish(eventChannel(e.stream), JSON.stringify(entry))
+      const publish = (e: SequencedEvent, entry: LoggedEvent) => bus!.publish(eventChannel(e.stream), encodeBusEvent(entry))
       const engine = new Engine({ ...options, journal: log, publish }, state)
       const venue = new Venue(engine, store, log, bus, { fromSnapshot, replayed, ms: performance.now() - started }, options.snapshotEvery ?? 100_000)
       if (state.seq === 0) for (const c of options.genesis ?? []) await engine.submit(c)
@@ -75,10 +76,10 @@ export class Venue {
   }
 
   /** Executes a command; resolves once its events are durable. Snapshots now and then. */
-  async submit(command: Command) {
-    const result = await this.engine.submit(command)
+  submit(command: Command): Promise<CommandResult> {
+    const done = this.engine.submit(command)
     if (this.snapshotEvery > 0 && this.engine.state.seq - this.lastSnapshotSeq >= this.snapshotEvery && !this.snapshotting) void this.snapshot()
-    return result
+    return done
   }
 
   /** Saves the state as of now, once every event up to it is durable. */

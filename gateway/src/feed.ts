@@ -1,7 +1,7 @@
 // From the bus to the channels: the gateway subscribes to the engine's event streams (in-process,
 // or Redis when several gateway processes serve one engine) and turns each event into updates.
-import { decodeEvent } from '../../engine/src/events.js'
-import type { LoggedEvent } from '../../engine/src/store/event-store.js'
+import { decodeBusEvent } from '../../engine/src/bus/bus-event.js'
+import type { EngineEvent } from '../../engine/src/events.js'
 import { eventChannel, type Venue } from '../../engine/src/venue.js'
 import { CandleBook } from './candles.js'
 import type { ChannelHub } from './channels.js'
@@ -47,15 +47,14 @@ export class EventFeed {
 
   private onMessage(message: string): void {
     try {
-      const logged = JSON.parse(message) as LoggedEvent
-      this.onEvent(logged.seq, logged.ts, logged.body)
+      const { seq, ts, event } = decodeBusEvent(message)
+      this.onEvent(seq, ts, event)
     } catch (err) {
       this.onError(err)
     }
   }
 
-  private onEvent(seq: number, ts: number, body: string): void {
-    const ev = decodeEvent(body)
+  private onEvent(seq: number, ts: number, ev: EngineEvent): void {
     const state = this.venue.engine.state
     // The account channel: balances, debts and health as they stand after the event (and later ones).
     for (const account of accountsOf(ev)) this.hub.update(`account:${account}`, 'account', () => accountView(state, account))
