@@ -153,19 +153,24 @@ export class Engine {
     return this.record(result.events).then(() => result)
   }
 
+  // No named closures here: tsx (esbuild keepNames) wraps each in a __name call, per order.
   private record(events: SequencedEvent[]): Promise<void> {
     const entries = events.map(journalEntry)
-    const publish = () => {
-      if (this.publish) for (let i = 0; i < events.length; i++) this.publish(events[i]!, entries[i]!)
-    }
-    if (!this.journal) return Promise.resolve().then(publish)
+    if (!this.journal) return Promise.resolve().then(() => this.publishAll(events, entries))
     let last!: Promise<void>
     for (let i = 0; i < events.length; i++) last = this.journal.append(entries[i]!, tradeEntry(events[i]!))
     // The journal is in order: the last being durable means all are.
-    return last.then(publish, (err: unknown) => {
-      this.halted ??= `journal failed: ${(err as Error).message}`
-      throw err
-    })
+    return last.then(
+      () => this.publishAll(events, entries),
+      (err: unknown) => {
+        this.halted ??= `journal failed: ${(err as Error).message}`
+        throw err
+      },
+    )
+  }
+
+  private publishAll(events: SequencedEvent[], entries: LoggedEvent[]): void {
+    if (this.publish) for (let i = 0; i < events.length; i++) this.publish(events[i]!, entries[i]!)
   }
 
   private decide(c: Command, ts: number): Omit<CommandResult, 'events'> {
