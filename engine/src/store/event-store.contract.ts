@@ -81,10 +81,10 @@ export function eventStoreContract(name: string, newLocation: () => Promise<Stor
       assert.equal(await store.lastSeq(), 4_500)
     })
 
-    test('text of any shape round-trips: quotes, commas, braces, backslashes, NULL-like words, emoji', async () => {
+    test('text of any shape round-trips: quotes, commas, braces, backslashes, NULL-like words, emoji (one line, not empty)', async () => {
       const last = await store.lastSeq()
       const odd = ['we"ird,{stream}\\', 'NULL', '', ' spaced ', '𝔽luxion 🚀', '\\N', "it's"]
-      const batch = odd.map((text, i) => ({ seq: last + 1 + i, stream: `odd-${text}`, streamSeq: 1, type: text, ts: T0 + i, body: JSON.stringify({ text }) + text }))
+      const batch = odd.map((text, i) => ({ seq: last + 1 + i, stream: `odd-${text}`, streamSeq: 1, type: `odd-${text}`, ts: T0 + i, body: JSON.stringify({ text }) + text }))
       const oddTrades = odd.map((text, i) => ({ ...sampleFill(last + 1 + i).trade, market: `odd-${text}` }))
       await store.append(batch, oddTrades)
       assert.deepEqual(await readAll(store, last), batch)
@@ -120,6 +120,9 @@ export function eventStoreContract(name: string, newLocation: () => Promise<Stor
       await assert.rejects(store.append([f.event], [{ ...f.trade, price: '1,2' }]), code('INVALID_INPUT'))
       await assert.rejects(store.append([{ ...f.event, ts: 1.5 }], []), code('INVALID_INPUT'))
       await assert.rejects(store.append([{ ...f.event, streamSeq: 0 }], []), code('INVALID_INPUT'))
+      await assert.rejects(store.append([{ ...f.event, body: '{\n"type": "fill"}' }], []), code('INVALID_INPUT'))
+      await assert.rejects(store.append([f.event], [{ ...f.trade, market: 's\nETH' }]), code('INVALID_INPUT'))
+      await assert.rejects(store.append([{ ...f.event, type: '' }], []), code('INVALID_INPUT'))
       await assert.rejects(store.append([f.event], [{ ...f.trade, ts: Number.NaN }]), code('INVALID_INPUT'))
       await assert.rejects(store.append([f.event], [{ ...f.trade, seq: last + 0.5 }]), code('SEQUENCE_CONFLICT'))
       assert.equal(await store.lastSeq(), last)

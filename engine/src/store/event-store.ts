@@ -92,12 +92,15 @@ const WAD_INTEGER = /^[0-9]{1,78}$/
 
 const isCount = (n: number) => Number.isSafeInteger(n) && n >= 1
 const isMs = (n: number) => Number.isSafeInteger(n)
+// Stores send texts as newline-joined lists (where '' would be no element at all); JSON text
+// from JSON.stringify never holds a raw newline.
+const singleLine = (text: unknown): boolean => typeof text === 'string' && text.length > 0 && !text.includes('\n')
 
 /**
  * Checks what can be checked without the database, so a store can trust every value it sends:
  * seqs strictly consecutive within the batch (else SequenceConflictError), every trade belonging
  * to an event of the batch, integers where integers go, amounts as WAD integer strings, sides
- * buy or sell (else InvalidInputError).
+ * buy or sell, texts non-empty and on one line (else InvalidInputError).
  */
 export function checkBatch(events: readonly LoggedEvent[], trades: readonly TradeRecord[]): void {
   for (let i = 0; i < events.length; i++) {
@@ -108,6 +111,7 @@ export function checkBatch(events: readonly LoggedEvent[], trades: readonly Trad
     }
     if (!isCount(e.streamSeq)) throw new InvalidInputError(`event ${e.seq}: stream seq ${e.streamSeq} is not a positive integer`)
     if (!isMs(e.ts)) throw new InvalidInputError(`event ${e.seq}: ts ${e.ts} is not a whole number of ms`)
+    if (!singleLine(e.stream) || !singleLine(e.type) || !singleLine(e.body)) throw new InvalidInputError(`event ${e.seq}: stream, type and body must be non-empty single-line text`)
   }
   if (trades.length === 0) return
   const first = events[0]?.seq
@@ -120,6 +124,7 @@ export function checkBatch(events: readonly LoggedEvent[], trades: readonly Trad
     for (const [name, v] of [['price', t.price], ['baseAmount', t.baseAmount], ['quoteAmount', t.quoteAmount]] as const) {
       if (typeof v !== 'string' || !WAD_INTEGER.test(v)) throw new InvalidInputError(`trade for seq ${t.seq}: ${name} ${JSON.stringify(v)} is not a non-negative integer in WAD units`)
     }
+    if (!singleLine(t.market)) throw new InvalidInputError(`trade for seq ${t.seq}: market must be non-empty single-line text`)
     if (t.side !== 'buy' && t.side !== 'sell') throw new InvalidInputError(`trade for seq ${t.seq}: side ${JSON.stringify(t.side)} is neither buy nor sell`)
   }
 }

@@ -206,17 +206,18 @@ async function applyMigrations(session: SqlSession, migrations: readonly Migrati
 }
 
 // APPEND_SQL's parameters $2..$7 (events) and $8..$15 (trades). Numbers go as array literals
-// (checked integers, so nothing to quote), text as JSON arrays (see APPEND_SQL).
+// (checked integers, so nothing to quote), text as newline-joined lists (checked single-line).
 const integers = (values: readonly (number | string)[]) => `{${values.join(',')}}`
+const lines = (values: readonly string[]) => values.join('\n')
 
 function eventColumns(events: readonly LoggedEvent[]): string[] {
   return [
     integers(events.map((e) => e.seq)),
-    JSON.stringify(events.map((e) => e.stream)),
+    lines(events.map((e) => e.stream)),
     integers(events.map((e) => e.streamSeq)),
-    JSON.stringify(events.map((e) => e.type)),
+    lines(events.map((e) => e.type)),
     integers(events.map((e) => e.ts)),
-    JSON.stringify(events.map((e) => e.body)),
+    lines(events.map((e) => e.body)),
   ]
 }
 
@@ -228,14 +229,14 @@ function tradeColumns(trades: readonly TradeRecord[]): string[] {
     return k
   })
   return [
-    JSON.stringify(trades.map((t) => t.market)),
+    lines(trades.map((t) => t.market)),
     integers(trades.map((t) => t.ts)),
     integers(trades.map((t) => t.seq)),
     integers(ordinals),
     integers(trades.map((t) => t.price)),
     integers(trades.map((t) => t.baseAmount)),
     integers(trades.map((t) => t.quoteAmount)),
-    JSON.stringify(trades.map((t) => t.side)),
+    lines(trades.map((t) => t.side)),
   ]
 }
 
