@@ -234,7 +234,7 @@ describe('browser sessions: Sign-In with Ethereum', () => {
     assert.equal(unknown.body.error.code, 'UNAUTHORIZED')
 
     const body = JSON.stringify({ market: 'sETH', side: 'buy', kind: 'market', amountIn: String(WAD) })
-    for (const headers of [{ cookie, origin: 'https://evil.example' }, { cookie }]) {
+    for (const headers of [{ cookie, origin: 'https://evil.example' }, { cookie }] as Array<Record<string, string>>) {
       const r = await post('/v1/orders', body, headers)
       assert.equal(r.status, 403)
       assert.equal(r.body.error.code, 'ORIGIN_NOT_ALLOWED')
