@@ -1,18 +1,15 @@
 // Depth levels against the engine's own quotes (a seeded in-memory engine), then the channel and
 // REST routes on a real gateway over a PGlite venue.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { pino } from 'pino'
 import { demoGenesis } from '../../engine/src/demo/markets.js'
 import { Engine } from '../../engine/src/engine.js'
-import { seededVenue, seedVenue, WAD } from '../../engine/src/test-support/venue.js'
-import { Venue } from '../../engine/src/venue.js'
+import { seededVenue, WAD } from '../../engine/src/test-support/venue.js'
+import type { Venue } from '../../engine/src/venue.js'
 import { computeDepth, DepthBook, IMPACT_LEVELS_BPS, type DepthLevel } from './depth.js'
-import { startGateway, type Gateway } from './server.js'
+import type { Gateway } from './server.js'
 import { TestClient } from './test-support/client.js'
+import { startSeededGateway, type SeededGateway } from './test-support/seeded-gateway.js'
 
 const T0 = 1_700_000_000_000
 
@@ -94,23 +91,16 @@ describe('computeDepth', () => {
 })
 
 describe('depth channel and pools over the gateway', () => {
-  const now = { t: T0 }
-  let dir: string
+  let fixture: SeededGateway
   let venue: Venue
   let gateway: Gateway
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fluxion-depth-'))
-    venue = await Venue.open({ dataDir: dir, databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => now.t })
-    await seedVenue(venue, now.t)
-    gateway = await startGateway({ venue, port: 0, now: () => now.t, logger: pino({ level: 'silent' }), defaultMetrics: false })
+    fixture = await startSeededGateway({}, T0)
+    ;({ venue, gateway } = fixture)
   })
 
-  after(async () => {
-    await gateway?.close()
-    await venue?.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  after(() => fixture?.close())
 
   test('depth:<market>: snapshot, then one coalesced update after a burst of trades; REST agrees', async () => {
     const c = await TestClient.connect(gateway.url)

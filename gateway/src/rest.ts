@@ -189,6 +189,7 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
   route('get', '/v1/auth/nonce', () => new WithHeaders(ctx.browser.siwe.nonces.issue(ctx.now()), [NO_STORE]))
   route('post', '/v1/auth/siwe', (r) => {
     const { view, setCookie } = ctx.browser.signIn(r.body, browserHeaders(r), ctx.now())
+    ctx.logger.info({ address: view.address, ip: r.ip }, 'wallet signed in')
     return new WithHeaders(view, [['set-cookie', setCookie], NO_STORE])
   })
   route('get', '/v1/auth/session', (r) => new WithHeaders(ctx.browser.sessionView(browserHeaders(r), ctx.now()), [NO_STORE]))

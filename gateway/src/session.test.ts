@@ -2,30 +2,27 @@
 // ethers Wallet signing real EIP-4361 messages. Every refusal gets its code, sets no cookie and
 // leaves the engine's state hash as it was.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { Wallet } from 'ethers'
 import { pino } from 'pino'
-import { demoGenesis } from '../../engine/src/demo/markets.js'
-import { PRICES, seedVenue } from '../../engine/src/test-support/venue.js'
-import { Venue } from '../../engine/src/venue.js'
+import { PRICES } from '../../engine/src/test-support/venue.js'
+import type { Venue } from '../../engine/src/venue.js'
 import { startGateway, type Gateway } from './server.js'
 import { OriginPolicy, readCookie, SessionStore } from './session.js'
 import { formatSiweMessage, type SiweMessage } from './siwe.js'
 import { TestClient } from './test-support/client.js'
+import { startSeededGateway, type SeededGateway } from './test-support/seeded-gateway.js'
 
 const WAD = 10n ** 18n
 const T0 = 1_700_000_000_000
 const iso = (ms: number) => new Date(ms).toISOString()
 
 describe('browser sessions: Sign-In with Ethereum', () => {
-  const now = { t: T0 }
   // Fixed keys: the test is the same every run.
   const wallet = new Wallet('0x' + '11'.repeat(32))
   const stranger = new Wallet('0x' + '22'.repeat(32))
-  let dir: string
+  let fixture: SeededGateway
+  let now: { t: number }
   let venue: Venue
   let gateway: Gateway
   let http: string
@@ -33,28 +30,14 @@ describe('browser sessions: Sign-In with Ethereum', () => {
   let origin: string
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fluxion-siwe-'))
-    venue = await Venue.open({ dataDir: dir, databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => now.t })
-    await seedVenue(venue, now.t)
-    gateway = await startGateway({
-      venue,
-      port: 0,
-      now: () => now.t,
-      apiKeys: { 'amy-key': { account: 'amy' } },
-      logger: pino({ level: 'silent' }),
-      defaultMetrics: false,
-      devFaucet: { asset: 'fUSD', amount: 10_000n * WAD },
-    })
+    fixture = await startSeededGateway({ apiKeys: { 'amy-key': { account: 'amy' } }, devFaucet: { asset: 'fUSD', amount: 10_000n * WAD } }, T0)
+    ;({ now, venue, gateway } = fixture)
     http = gateway.httpUrl
     host = `127.0.0.1:${gateway.port}`
     origin = `http://${host}`
   })
 
-  after(async () => {
-    await gateway?.close()
-    await venue?.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  after(() => fixture?.close())
 
   // Moves the gateway's clock and keeps the oracles fresh (they go stale after 10 s).
   async function advance(ms: number): Promise<void> {
