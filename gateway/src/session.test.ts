@@ -30,7 +30,7 @@ describe('browser sessions: Sign-In with Ethereum', () => {
   let origin: string
 
   before(async () => {
-    fixture = await startSeededGateway({ apiKeys: { 'amy-key': { account: 'amy' } }, devFaucet: { asset: 'fUSD', amount: 10_000n * WAD } }, T0)
+    fixture = await startSeededGateway({ apiKeys: { 'amy-key': { account: 'amy' } }, devFaucet: { asset: 'fUSD', amount: 10_000n * WAD }, siwe: { signInBurst: 1000 } }, T0)
     ;({ now, venue, gateway } = fixture)
     http = gateway.httpUrl
     host = `127.0.0.1:${gateway.port}`
@@ -291,12 +291,20 @@ describe('browser sessions: Sign-In with Ethereum', () => {
     assert.equal(r.body.error.code, 'SIWE_NONCE_INVALID')
   })
 
-  test('without devFaucet the route does not exist', async () => {
-    const bare = await startGateway({ venue, port: 0, logger: pino({ level: 'silent' }), defaultMetrics: false, apiKeys: { 'amy-key': { account: 'amy' } } })
+  test('without devFaucet the route does not exist; sign-in requests are limited per IP', async () => {
+    const bare = await startGateway({ venue, port: 0, now: () => now.t, logger: pino({ level: 'silent' }), defaultMetrics: false, apiKeys: { 'amy-key': { account: 'amy' } }, siwe: { signInsPerSecond: 1, signInBurst: 3 } })
     try {
       const r = await fetch(`${bare.httpUrl}/v1/dev/faucet`, { method: 'POST', headers: { 'x-fluxion-key': 'amy-key' } })
       assert.equal(r.status, 404)
       assert.equal(((await r.json()) as any).error.code, 'NOT_FOUND')
+      const statuses = []
+      for (let i = 0; i < 4; i++) statuses.push((await fetch(`${bare.httpUrl}/v1/auth/nonce`)).status)
+      assert.deepEqual(statuses, [200, 200, 200, 429])
+      const limited = await fetch(`${bare.httpUrl}/v1/auth/siwe`, { method: 'POST', body: '{}' })
+      assert.equal(limited.status, 429)
+      assert.deepEqual(((await limited.json()) as any).error, { code: 'RATE_LIMITED', message: 'sign-in rate limit exceeded, retry after 1000 ms', retryAfterMs: 1000 })
+      now.t += 1000
+      assert.equal((await fetch(`${bare.httpUrl}/v1/auth/nonce`)).status, 200)
     } finally {
       await bare.close()
     }
