@@ -4,7 +4,7 @@
 // and body too) and run the same methods as the WebSocket protocol.
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js'
 import type { Logger } from 'pino'
-import type { Venue } from '../../engine/src/venue.js'
+import type { GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { requirePermission, type Permission, type Principal } from './auth.js'
 import { MalformedJsonError, MessageTooLargeError, NotFoundError, UnauthorizedError, toWireError } from './errors.js'
 import { callMethod, type Connection, type MethodContext, type Session } from './methods.js'
