@@ -31,6 +31,8 @@ export interface RedisBusOptions {
   /** Called each time the subscriber connection is back after an outage (its subscriptions renewed);
    *  what was published meanwhile is lost, so consumers resynchronise here. */
   onResubscribed?: () => void
+  /** Redis CLIENT name of the two connections, before `-publisher` / `-subscriber` (default fluxion-bus). */
+  connectionName?: string
 }
 
 /**
@@ -58,11 +60,9 @@ export class RedisBus implements EventBus {
     subscriber.on('pmessage', (pattern: string, channel: string, message: string) =>
       this.#deliver(this.#patterns.get(pattern.slice(strip)), channel.slice(strip), message),
     )
+    // Connected already: every later 'ready' is a comeback (ioredis has renewed the subscriptions).
     const onResubscribed = options.onResubscribed
-    if (onResubscribed) {
-      let first = true // the first 'ready' is the initial connection, not a comeback
-      subscriber.on('ready', () => (first ? (first = false) : onResubscribed()))
-    }
+    if (onResubscribed) subscriber.on('ready', () => onResubscribed())
   }
 
   /** The namespace this bus prepends to channel names on the wire ('' when none). */
@@ -73,7 +73,7 @@ export class RedisBus implements EventBus {
   /** Connects both connections, or throws BusError naming the URL. */
   static async connect(url: string, options: RedisBusOptions = {}): Promise<RedisBus> {
     const open = async (role: string): Promise<Redis> => {
-      const redis = new Redis(url, { lazyConnect: true, connectionName: `fluxion-bus-${role}` })
+      const redis = new Redis(url, { lazyConnect: true, connectionName: `${options.connectionName ?? 'fluxion-bus'}-${role}` })
       watchErrors(redis, url, role, options.onConnectionError)
       try {
         await redis.connect()

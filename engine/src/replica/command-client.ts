@@ -26,18 +26,20 @@ export interface CommandClientOptions {
   /** How long to wait for the engine's reply (default 5 s). */
   timeoutMs?: number
   now?: () => number
+  /** This process's id (default a random UUID). */
+  gatewayId?: string
 }
 
 /** Forwards commands to the engine process over Redis. */
 export class CommandClient {
-  /** This process's id in request ids and its reply channel. */
-  readonly gatewayId = randomUUID()
   readonly #pending = new Map<string, Pending>()
   #next = 0
   #closed = false
   #unsubscribe: () => Promise<void> = async () => undefined
 
   private constructor(
+    /** This process's id in request ids and its reply channel. */
+    readonly gatewayId: string,
     private readonly redis: Redis,
     private readonly queue: string,
     private readonly timeoutMs: number,
@@ -47,7 +49,7 @@ export class CommandClient {
   /** Connects and subscribes the reply channel, or throws BusError naming the URL. */
   static async connect(options: CommandClientOptions): Promise<CommandClient> {
     // Commands must not be queued in ioredis while Redis is away: fail fast, report unavailable.
-    const redis = new Redis(options.redisUrl, { lazyConnect: true, connectionName: 'fluxion-gateway-commands', maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    const redis = new Redis(options.redisUrl, { lazyConnect: true, connectionName: `fluxion-commands-${options.gatewayId ?? 'client'}`, maxRetriesPerRequest: 1, enableOfflineQueue: false })
     redis.on('error', () => undefined) // failed calls reject where they are awaited
     try {
       await redis.connect()
@@ -55,7 +57,7 @@ export class CommandClient {
       redis.disconnect()
       throw new BusError(`cannot connect to Redis at ${redactUrl(options.redisUrl)}: ${(err as Error).message}`, { cause: err })
     }
-    const client = new CommandClient(redis, commandQueue(options.bus.namespace), options.timeoutMs ?? 5_000, options.now ?? Date.now)
+    const client = new CommandClient(options.gatewayId ?? randomUUID(), redis, commandQueue(options.bus.namespace), options.timeoutMs ?? 5_000, options.now ?? Date.now)
     try {
       client.#unsubscribe = await options.bus.subscribe(replyChannel(client.gatewayId), (message) => client.#onReply(message))
     } catch (err) {

@@ -4,6 +4,7 @@
 // applies events strictly in global seq order, and on a gap (a lost message, a Redis reconnect)
 // it reads the missing events from the log, where every event is durable before it is published.
 // It never writes the log.
+import { randomUUID } from 'node:crypto'
 import { encodeBusEvent, decodeBusEvent } from '../bus/bus-event.js'
 import { InProcessBus } from '../bus/in-process-bus.js'
 import { RedisBus } from '../bus/redis-bus.js'
@@ -13,7 +14,7 @@ import { decodeEvent, type SequencedEvent } from '../events.js'
 import type { GatewayVenue } from '../gateway-venue.js'
 import type { EngineState } from '../state.js'
 import type { EventStore, LoggedEvent } from '../store/event-store.js'
-import { openEventStore } from '../store/open-event-store.js'
+import { PostgresEventStore } from '../store/postgres-event-store.js'
 import { eventChannel, recoverState } from '../venue.js'
 import { CommandClient } from './command-client.js'
 import { ReadOnlyReplicaError } from './errors.js'
@@ -87,6 +88,8 @@ export class ReplicaVenue implements GatewayVenue {
   #unsubscribe: () => Promise<void> = async () => undefined
 
   private constructor(
+    /** This process's id: its reply channel, and its Redis connections' names (`fluxion-replica-<id>-…`). */
+    readonly id: string,
     readonly store: EventStore,
     private readonly redis: RedisBus,
     private readonly options: ReplicaVenueOptions,
@@ -106,15 +109,20 @@ export class ReplicaVenue implements GatewayVenue {
   /** Subscribes, recovers from the log, then follows the bus; forwards commands over Redis. */
   static async open(options: ReplicaVenueOptions): Promise<ReplicaVenue> {
     if (!options.databaseUrl || !options.redisUrl) throw new ReadOnlyReplicaError('a replica needs both the PostgreSQL log (databaseUrl) and the Redis bus (redisUrl)')
-    const store = readOnly(await openEventStore({ databaseUrl: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) }))
+    // Read-only on the server too: no writer lock (the engine holds it), no migrations.
+    const log = new PostgresEventStore({ databaseUrl: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}), readOnly: true })
+    await log.open()
+    const store = readOnly(log)
     let replica: ReplicaVenue | undefined
+    const id = randomUUID()
     const namespace = options.busNamespace ?? process.env.FLUXION_BUS_NAMESPACE
     try {
       const redis = await RedisBus.connect(options.redisUrl, {
         ...(namespace ? { namespace } : {}),
         onResubscribed: () => void replica?.catchUp(),
+        connectionName: `fluxion-replica-${id}`,
       })
-      replica = new ReplicaVenue(store, redis, options)
+      replica = new ReplicaVenue(id, store, redis, options)
       await replica.#start()
       return replica
     } catch (err) {
@@ -128,7 +136,7 @@ export class ReplicaVenue implements GatewayVenue {
     // Subscribe first: whatever is published from now on is buffered, and what was published
     // before is in the log by the time recovery reads it.
     this.#unsubscribe = await this.redis.subscribePattern(eventChannel('*'), (message) => this.#onMessage(message))
-    this.#client = await CommandClient.connect({ redisUrl: this.options.redisUrl, bus: this.redis, ...(this.options.commandTimeoutMs ? { timeoutMs: this.options.commandTimeoutMs } : {}) })
+    this.#client = await CommandClient.connect({ redisUrl: this.options.redisUrl, bus: this.redis, gatewayId: this.id, ...(this.options.commandTimeoutMs ? { timeoutMs: this.options.commandTimeoutMs } : {}) })
     const { state } = await recoverState(this.store)
     this.#state = state
     const { now, feeModel } = this.options
