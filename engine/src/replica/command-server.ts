@@ -113,3 +113,18 @@ export async function startCommandServer(venue: { submit(command: Command): Prom
     },
   }
 }
+
+/**
+ * The composition root's hook: when REDIS_URL is set, serves forwarded commands for the venue
+ * (namespace FLUXION_BUS_NAMESPACE, as the venue's bus); resolves undefined otherwise. Close the
+ * server before the venue.
+ */
+export async function startCommandServerFromEnv(
+  venue: { submit(command: Command): Promise<CommandResult> },
+  options: Partial<CommandServerOptions> = {},
+): Promise<CommandServer | undefined> {
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL
+  if (!redisUrl) return undefined
+  const namespace = options.namespace ?? process.env.FLUXION_BUS_NAMESPACE
+  return startCommandServer(venue, { ...options, redisUrl, ...(namespace ? { namespace } : {}) })
+}
