@@ -84,6 +84,7 @@ export class ReplicaVenue implements GatewayVenue {
   #halted: string | undefined
   #waiters: { seq: number; resolve: () => void }[] = []
   #timer: NodeJS.Timeout | undefined
+  #logSeqAtLastCheck = 0
   #closed = false
   #unsubscribe: () => Promise<void> = async () => undefined
 
@@ -319,12 +320,16 @@ export class ReplicaVenue implements GatewayVenue {
     ;(this.options.onError ?? ((e: unknown) => console.error('replica:', e)))(err)
   }
 
+  // The log runs ahead of the bus by what is in flight, so only what the log held at the previous
+  // check and the bus has still not brought (one interval later) counts as lost.
   async #checkLag(): Promise<void> {
     if (this.#closed || this.#recovering) return
     try {
+      const overdue = this.#logSeqAtLastCheck
       const last = await this.store.lastSeq()
+      this.#logSeqAtLastCheck = last
       if (last > this.#latestSeq) this.#latestSeq = last
-      if (last > this.#state.seq || this.#buffer.size > 0) await this.catchUp()
+      if (overdue > this.#state.seq || (this.#stalled && this.#buffer.size > 0)) await this.catchUp()
     } catch (err) {
       this.#report(err)
     }
