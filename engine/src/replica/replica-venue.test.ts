@@ -167,7 +167,7 @@ describe('ReplicaVenue over PostgreSQL and Redis', () => {
   })
 
   test('a replica refuses to open without both the log and the bus', async () => {
-    await assert.rejects(ReplicaVenue.open({ databaseUrl: '', redisUrl: TEST_REDIS_URL }), { code: 'READ_ONLY_REPLICA' })
-    await assert.rejects(ReplicaVenue.open({ databaseUrl: TEST_DATABASE_URL, redisUrl: '' }), { code: 'READ_ONLY_REPLICA' })
+    await assert.rejects(ReplicaVenue.open({ databaseUrl: '', redisUrl: TEST_REDIS_URL }), { code: 'INVALID_INPUT' })
+    await assert.rejects(ReplicaVenue.open({ databaseUrl: TEST_DATABASE_URL, redisUrl: '' }), { code: 'INVALID_INPUT' })
   })
 })

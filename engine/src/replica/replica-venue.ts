@@ -10,6 +10,7 @@ import { InProcessBus } from '../bus/in-process-bus.js'
 import { RedisBus } from '../bus/redis-bus.js'
 import type { Command } from '../commands.js'
 import { Engine, type CommandResult, type EngineOptions } from '../engine.js'
+import { InvalidInputError } from '../errors.js'
 import { decodeEvent, type SequencedEvent } from '../events.js'
 import type { GatewayVenue } from '../gateway-venue.js'
 import type { EngineState } from '../state.js'
@@ -109,7 +110,7 @@ export class ReplicaVenue implements GatewayVenue {
 
   /** Subscribes, recovers from the log, then follows the bus; forwards commands over Redis. */
   static async open(options: ReplicaVenueOptions): Promise<ReplicaVenue> {
-    if (!options.databaseUrl || !options.redisUrl) throw new ReadOnlyReplicaError('a replica needs both the PostgreSQL log (databaseUrl) and the Redis bus (redisUrl)')
+    if (!options.databaseUrl || !options.redisUrl) throw new InvalidInputError('a replica needs both the PostgreSQL log (databaseUrl) and the Redis bus (redisUrl)')
     // Read-only on the server too: no writer lock (the engine holds it), no migrations.
     const log = new PostgresEventStore({ databaseUrl: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}), readOnly: true })
     await log.open()
