@@ -7,7 +7,9 @@ import { demoGenesis, demoListing } from '../demo/markets.js'
 import { seedVenue, WAD } from '../test-support/venue.js'
 import { dropTestSchema, serverFailure, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from '../store/test-servers.js'
 import { eventChannel, Venue } from '../venue.js'
+import { RedisBus } from '../bus/redis-bus.js'
 import { startCommandServer, type CommandServer } from './command-server.js'
+import { commandQueue, decodeReply, encodeRequest, replyChannel, type CommandReply } from './command-wire.js'
 import { ReplicaVenue, type ReplicaVenueOptions } from './replica-venue.js'
 
 const T0 = 1_700_000_000_000
@@ -164,6 +166,26 @@ describe('ReplicaVenue over PostgreSQL and Redis', () => {
       admin.disconnect()
     }
     assert.equal(engine.engine.state.hash(), hash)
+  })
+
+  test('the command server executes nothing past its deadline, and nothing it does not serve', async () => {
+    const replies = await RedisBus.connect(TEST_REDIS_URL, { namespace })
+    const raw = new Redis(TEST_REDIS_URL)
+    try {
+      const got: CommandReply[] = []
+      await replies.subscribe(replyChannel('test'), (m) => got.push(decodeReply(m)))
+      const hash = engine.engine.state.hash()
+      const late = encodeRequest({ id: 'late', replyTo: replyChannel('test'), deadline: Date.now() - 1, command: order('amy', 0) })
+      const admin = encodeRequest({ id: 'admin', replyTo: replyChannel('test'), deadline: Date.now() + 5_000, command: { type: 'price', market: 'sETH', price: WAD, publishedAt: now.t } })
+      await raw.lpush(commandQueue(namespace), late, admin, '{"not":"a request"}')
+      await until(() => got.length === 2, 'two replies')
+      assert.deepEqual(got.map((r) => [r.id, !r.ok && r.error.code]), [['late', 'ENGINE_UNAVAILABLE'], ['admin', 'COMMAND_NOT_ALLOWED']])
+      assert.equal(engine.engine.state.hash(), hash)
+      assert.equal(await raw.llen(commandQueue(namespace)), 0, 'the malformed request was taken and dropped')
+    } finally {
+      raw.disconnect()
+      await replies.close()
+    }
   })
 
   test('a replica refuses to open without both the log and the bus', async () => {
