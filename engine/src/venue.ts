@@ -22,6 +22,8 @@ export interface VenueOptions extends Pick<EngineOptions, 'now' | 'feeModel'> {
   schema?: string
   /** Redis for the bus (default REDIS_URL); in-process otherwise. */
   redisUrl?: string
+  /** Redis only: prefix of the bus's channel names on the wire (default FLUXION_BUS_NAMESPACE, else none). */
+  busNamespace?: string
   /** Commands that set up an empty log (listings). */
   genesis?: readonly Command[]
   /** Take a snapshot every this many events (default 100,000; 0 = never). */
@@ -60,7 +62,7 @@ export class Venue {
     const store = await openEventStore({ ...(databaseUrl ? { databaseUrl } : {}), ...(dataDir ? { dataDir } : {}), ...(schema ? { schema } : {}) })
     let bus: EventBus | undefined
     try {
-      bus = await openEventBus(options.redisUrl ? { redisUrl: options.redisUrl } : {})
+      bus = await openEventBus({ ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}), ...(options.busNamespace ? { namespace: options.busNamespace } : {}) })
       const { state, fromSnapshot, replayed } = await recoverState(store)
       const log = new GroupCommitLog(store)
       const publish = (e: SequencedEvent, entry: LoggedEvent) => bus!.publish(eventChannel(e.stream), encodeBusEvent(entry))

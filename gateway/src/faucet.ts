@@ -1,6 +1,6 @@
 // The development faucet of the embedded demo: a real `deposit` command for the caller's account,
 // at most once per interval per account, so the terminal's local wallet has something to trade.
-import type { Venue } from '../../engine/src/venue.js'
+import type { GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { RateLimitedError } from './errors.js'
 
 /** What the faucet pays out, per request. */

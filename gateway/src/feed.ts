@@ -2,7 +2,7 @@
 // or Redis when several gateway processes serve one engine) and turns each event into updates.
 import { decodeBusEvent } from '../../engine/src/bus/bus-event.js'
 import type { EngineEvent } from '../../engine/src/events.js'
-import { eventChannel, type Venue } from '../../engine/src/venue.js'
+import { eventChannel, type GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { CandleBook } from './candles.js'
 import type { ChannelHub } from './channels.js'
 import { accountsOf, accountView, fillView, marketView, quotesView, tradeView, type TradeView } from './views.js'

@@ -2,7 +2,7 @@
 // the result (or throws a typed error). Orders go to the engine through `venue.submit`, which
 // refuses with the engine's own error codes and changes nothing when it does.
 import type { Command } from '../../engine/src/commands.js'
-import type { Venue } from '../../engine/src/venue.js'
+import type { GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { requirePermission, type Authenticator, type Principal } from './auth.js'
 import { isPrivate, parseChannel, topicOf, type ChannelSpec } from './channels.js'
 import { InvalidParamsError } from './errors.js'

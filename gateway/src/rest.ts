@@ -6,7 +6,7 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js'
 import type { Logger } from 'pino'
 import { UnknownMarketError } from '../../engine/src/errors.js'
-import type { Venue } from '../../engine/src/venue.js'
+import type { GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { requirePermission, type Permission, type Principal } from './auth.js'
 import { MalformedJsonError, MessageTooLargeError, NotFoundError, UnauthorizedError, toWireError } from './errors.js'
 import type { DevFaucet } from './faucet.js'
@@ -85,6 +85,7 @@ const STATUS: Record<string, string> = {
   IP_BANNED: '429 Too Many Requests',
   TOO_MANY_CONNECTIONS: '429 Too Many Requests',
   ENGINE_HALTED: '503 Service Unavailable',
+  ENGINE_UNAVAILABLE: '503 Service Unavailable',
   STORAGE_FAILED: '503 Service Unavailable',
   LOG_FAILED: '503 Service Unavailable',
   INTERNAL: '500 Internal Server Error',

@@ -3,7 +3,7 @@
 // a rejected frame gets an error response and changes nothing.
 import pino, { type Logger } from 'pino'
 import type { HttpResponse, WebSocket, us_listen_socket } from 'uWebSockets.js'
-import type { Venue } from '../../engine/src/venue.js'
+import type { GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { ApiKeyAuthenticator, type ApiKeyConfig, type Authenticator } from './auth.js'
 import { ChannelHub } from './channels.js'
 import { InvalidRequestError, IpBannedError, MalformedJsonError, MessageTooLargeError, TooManyConnectionsError, toWireError, type WireError } from './errors.js'

@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { serverFailure, TEST_REDIS_URL } from '../store/test-servers.js'
 import { eventBusContract } from './event-bus.contract.js'
 import { openEventBus } from './open-event-bus.js'
+import { Redis } from 'ioredis'
 import { RedisBus } from './redis-bus.js'
 
 // Two RedisBus instances, as two processes (the engine and a gateway) would hold them.
@@ -41,5 +42,58 @@ test('openEventBus picks Redis for a URL and the in-process bus without one', as
     await redis.close()
   } finally {
     if (saved !== undefined) process.env.REDIS_URL = saved
+  }
+})
+
+test('Redis: a pattern subscription gets channels that appear later, with their names; namespaces keep buses apart', async () => {
+  const ns = `fluxion-test-${process.pid}-${Date.now()}:`
+  const [a, b, other] = await Promise.all([
+    RedisBus.connect(TEST_REDIS_URL, { namespace: ns }),
+    RedisBus.connect(TEST_REDIS_URL, { namespace: ns }),
+    RedisBus.connect(TEST_REDIS_URL, { namespace: `${ns}other:` }),
+  ]).catch((err: unknown) => {
+    throw serverFailure('Redis', TEST_REDIS_URL, err)
+  })
+  try {
+    const got: [string, string][] = []
+    const strangers: string[] = []
+    const off = await b.subscribePattern('events.*', (m, c) => got.push([c, m]))
+    await other.subscribePattern('events.*', (m) => strangers.push(m))
+    a.publish('events.sETH', '1')
+    a.publish('events.sNEW', '2')
+    a.publish('elsewhere', 'x')
+    a.publish('events.sETH', '3')
+    for (let i = 0; i < 100 && got.length < 3; i++) await new Promise((r) => setTimeout(r, 10))
+    assert.deepEqual(got, [['events.sETH', '1'], ['events.sNEW', '2'], ['events.sETH', '3']])
+    assert.deepEqual(strangers, [])
+    await off()
+    a.publish('events.sETH', '4')
+    await new Promise((r) => setTimeout(r, 50))
+    assert.equal(got.length, 3)
+  } finally {
+    await Promise.all([a.close(), b.close(), other.close()])
+  }
+})
+
+test('Redis: after its subscriber connection is killed, the bus reconnects, renews its subscriptions and says so', async () => {
+  const name = `fluxion-test-${process.pid}-${Date.now()}`
+  let comebacks = 0
+  const bus = await RedisBus.connect(TEST_REDIS_URL, { connectionName: name, onResubscribed: () => comebacks++, onConnectionError: () => undefined })
+  const admin = new Redis(TEST_REDIS_URL)
+  try {
+    const got: string[] = []
+    await bus.subscribe(`${name}.c`, (m) => got.push(m))
+    const line = String(await admin.client('LIST')).split('\n').find((l) => l.includes(`name=${name}-subscriber`))
+    await admin.client('KILL', 'ID', /(?:^| )id=(\d+)/.exec(line!)![1]!)
+    for (let i = 0; i < 200 && comebacks === 0; i++) await new Promise((r) => setTimeout(r, 10))
+    assert.equal(comebacks, 1)
+    for (let i = 0; i < 200 && got.length === 0; i++) {
+      bus.publish(`${name}.c`, 'after')
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    assert.equal(got[0], 'after')
+  } finally {
+    admin.disconnect()
+    await bus.close()
   }
 })

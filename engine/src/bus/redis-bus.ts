@@ -22,6 +22,17 @@ export interface RedisBusOptions {
   onHandlerError?: HandlerErrorSink
   /** Connection trouble after start-up (ioredis reconnects by itself); default: stderr, once per outage. */
   onConnectionError?: (err: Error) => void
+  /**
+   * Prepended to every channel name on the wire (default none), so several venues (or test runs)
+   * can share one Redis: pub/sub channels are global to a server, whatever its database number.
+   * Callers keep using the plain names.
+   */
+  namespace?: string
+  /** Called each time the subscriber connection is back after an outage (its subscriptions renewed);
+   *  what was published meanwhile is lost, so consumers resynchronise here. */
+  onResubscribed?: () => void
+  /** Redis CLIENT name of the two connections, before `-publisher` / `-subscriber` (default fluxion-bus). */
+  connectionName?: string
 }
 
 /**
@@ -33,7 +44,9 @@ export class RedisBus implements EventBus {
   readonly #publisher: Redis
   readonly #subscriber: Redis
   readonly #channels = new Map<string, Channel>()
+  readonly #patterns = new Map<string, Channel>()
   readonly #onHandlerError: HandlerErrorSink
+  readonly #namespace: string
   #closed = false
 
   private constructor(url: string, publisher: Redis, subscriber: Redis, options: RedisBusOptions) {
@@ -41,13 +54,26 @@ export class RedisBus implements EventBus {
     this.#publisher = publisher
     this.#subscriber = subscriber
     this.#onHandlerError = options.onHandlerError ?? logHandlerError
-    subscriber.on('message', (channel: string, message: string) => this.#deliver(channel, message))
+    this.#namespace = options.namespace ?? ''
+    const strip = this.#namespace.length
+    subscriber.on('message', (channel: string, message: string) => this.#deliver(this.#channels.get(channel.slice(strip)), channel.slice(strip), message))
+    subscriber.on('pmessage', (pattern: string, channel: string, message: string) =>
+      this.#deliver(this.#patterns.get(pattern.slice(strip)), channel.slice(strip), message),
+    )
+    // Connected already: every later 'ready' is a comeback (ioredis has renewed the subscriptions).
+    const onResubscribed = options.onResubscribed
+    if (onResubscribed) subscriber.on('ready', () => onResubscribed())
+  }
+
+  /** The namespace this bus prepends to channel names on the wire ('' when none). */
+  get namespace(): string {
+    return this.#namespace
   }
 
   /** Connects both connections, or throws BusError naming the URL. */
   static async connect(url: string, options: RedisBusOptions = {}): Promise<RedisBus> {
     const open = async (role: string): Promise<Redis> => {
-      const redis = new Redis(url, { lazyConnect: true, connectionName: `fluxion-bus-${role}` })
+      const redis = new Redis(url, { lazyConnect: true, connectionName: `${options.connectionName ?? 'fluxion-bus'}-${role}` })
       watchErrors(redis, url, role, options.onConnectionError)
       try {
         await redis.connect()
@@ -69,32 +95,47 @@ export class RedisBus implements EventBus {
   /** See EventBus.publish; a failure to publish goes to the connection error sink. */
   publish(channel: string, message: string): void {
     if (this.#closed) throw new BusError('Redis bus is closed')
-    this.#publisher.publish(channel, message).catch((err: unknown) => this.#publisher.emit('error', err))
+    this.#publisher.publish(this.#namespace + channel, message).catch((err: unknown) => this.#publisher.emit('error', err))
   }
 
   /** See EventBus.subscribe: resolves once Redis has confirmed the subscription. */
-  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+  subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+    return this.#add(this.#channels, channel, handler, 'SUBSCRIBE')
+  }
+
+  /**
+   * Like subscribe, for every channel matching a Redis glob pattern (`fluxion.events.*`), those
+   * that appear later included; the handler gets each message's own channel name. A channel that
+   * is also subscribed by name is delivered to both subscriptions.
+   */
+  subscribePattern(pattern: string, handler: MessageHandler): Promise<() => Promise<void>> {
+    return this.#add(this.#patterns, pattern, handler, 'PSUBSCRIBE')
+  }
+
+  async #add(table: Map<string, Channel>, name: string, handler: MessageHandler, verb: 'SUBSCRIBE' | 'PSUBSCRIBE'): Promise<() => Promise<void>> {
     if (this.#closed) throw new BusError('Redis bus is closed')
-    let entry = this.#channels.get(channel)
+    const wire = this.#namespace + name
+    let entry = table.get(name)
     if (!entry) {
-      entry = { subscriptions: new Set(), ready: this.#subscriber.subscribe(channel) }
-      this.#channels.set(channel, entry)
+      entry = { subscriptions: new Set(), ready: verb === 'SUBSCRIBE' ? this.#subscriber.subscribe(wire) : this.#subscriber.psubscribe(wire) }
+      table.set(name, entry)
     }
     const subscription: Subscription = { handler }
     entry.subscriptions.add(subscription)
     try {
       await entry.ready
     } catch (err) {
-      if (this.#channels.get(channel) === entry) this.#channels.delete(channel)
-      throw new BusError(`cannot subscribe to ${channel} on Redis at ${redactUrl(this.url)}: ${(err as Error).message}`, { cause: err })
+      if (table.get(name) === entry) table.delete(name)
+      throw new BusError(`cannot ${verb} ${name} on Redis at ${redactUrl(this.url)}: ${(err as Error).message}`, { cause: err })
     }
     const current = entry
     return async () => {
       if (!current.subscriptions.delete(subscription) || current.subscriptions.size > 0) return
-      if (this.#channels.get(channel) !== current) return
-      this.#channels.delete(channel)
+      if (table.get(name) !== current) return
+      table.delete(name)
       // A later subscribe's SUBSCRIBE is queued behind this UNSUBSCRIBE on the same connection.
-      if (!this.#closed) await this.#subscriber.unsubscribe(channel)
+      if (this.#closed) return
+      await (verb === 'SUBSCRIBE' ? this.#subscriber.unsubscribe(wire) : this.#subscriber.punsubscribe(wire))
     }
   }
 
@@ -102,13 +143,14 @@ export class RedisBus implements EventBus {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    for (const entry of this.#channels.values()) entry.subscriptions.clear()
-    this.#channels.clear()
+    for (const table of [this.#channels, this.#patterns]) {
+      for (const entry of table.values()) entry.subscriptions.clear()
+      table.clear()
+    }
     await Promise.all([quit(this.#publisher), quit(this.#subscriber)])
   }
 
-  #deliver(channel: string, message: string): void {
-    const entry = this.#channels.get(channel)
+  #deliver(entry: Channel | undefined, channel: string, message: string): void {
     if (!entry) return
     for (const s of entry.subscriptions) {
       try {

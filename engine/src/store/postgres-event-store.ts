@@ -17,6 +17,9 @@ export interface PostgresEventStoreOptions {
   /** How long to wait for the log's writer lock (a killed writer's last statement may still be
    *  finishing on the server) before refusing with STORAGE_FAILED; default 10 s. */
   writerLockTimeoutMs?: number
+  /** A reader beside the engine (a replica): no writer lock, no migrations, and every session
+   *  read-only on the server (default_transaction_read_only), so it cannot write the log. */
+  readOnly?: boolean
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
@@ -39,18 +42,24 @@ export class PostgresEventStore extends SqlEventStore {
     return `PostgreSQL at ${redactUrl(this.#options.databaseUrl)}${this.#options.schema ? ` (schema ${this.#options.schema})` : ''}`
   }
 
+  protected override get readOnly(): boolean {
+    return this.#options.readOnly === true
+  }
+
   protected async connect(): Promise<SqlClient> {
-    const { databaseUrl, schema, poolSize = 4 } = this.#options
+    const { databaseUrl, schema, poolSize = 4, readOnly = false } = this.#options
+    // public stays on the path for extensions installed there (timescaledb's time_bucket).
+    const settings = [...(schema ? [`-c search_path=${schema},public`] : []), ...(readOnly ? ['-c default_transaction_read_only=on'] : [])]
     const pool = new pg.Pool({
       connectionString: databaseUrl,
       max: poolSize,
       connectionTimeoutMillis: 5_000,
-      // public stays on the path for extensions installed there (timescaledb's time_bucket).
-      ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+      ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
     })
     // An idle connection that drops emits 'error' on the pool, which would otherwise crash the
     // process; the next query reports the failure where it matters.
     pool.on('error', () => undefined)
+    if (readOnly) return readerClient(pool, this.describe())
     // One writer per log: appends run on a connection that holds an advisory lock for the
     // store's lifetime. A writer killed mid-append leaves its server backend to finish (and
     // commit) that statement; the lock is released only when that backend ends, so a restarted
@@ -104,5 +113,25 @@ export class PostgresEventStore extends SqlEventStore {
         await pool.end()
       },
     }
+  }
+}
+
+/** A reader's client: queries on the pool, no writer connection, appends refused. */
+async function readerClient(pool: pg.Pool, name: string): Promise<SqlClient> {
+  try {
+    await pool.query('SELECT 1')
+  } catch (err) {
+    await pool.end().catch(() => undefined)
+    throw new StorageError(`${name}: cannot connect: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+  }
+  const query = async <Row>(text: string, params?: readonly unknown[]) => (await pool.query(text, params as unknown[])).rows as Row[]
+  return {
+    query,
+    exec: async (text: string) => void (await pool.query(text)),
+    queryPrepared: async () => {
+      throw new StorageError(`${name}: opened read-only, it cannot append`)
+    },
+    transaction: async (work) => work({ query, exec: async (text: string) => void (await pool.query(text)) }),
+    close: () => pool.end(),
   }
 }

@@ -40,6 +40,11 @@ export abstract class SqlEventStore implements PagedEventStore {
   /** Opens the connection (or pool); called once by open(). */
   protected abstract connect(): Promise<SqlClient>
 
+  /** A reader beside the writer (a replica): open() checks the schema instead of migrating it. */
+  protected get readOnly(): boolean {
+    return false
+  }
+
   /** See PagedEventStore.describe. */
   abstract describe(): string
 
@@ -59,7 +64,8 @@ export abstract class SqlEventStore implements PagedEventStore {
   async #connectAndMigrate(): Promise<void> {
     const client = await this.connect()
     try {
-      await client.transaction((session) => applyMigrations(session, MIGRATIONS))
+      if (this.readOnly) await checkMigrated(client, MIGRATIONS)
+      else await client.transaction((session) => applyMigrations(session, MIGRATIONS))
       const [row] = await client.query<{ n: Int }>(HAS_TIMESCALEDB_SQL)
       this.#bucket = Number(row?.n) > 0 ? 'time_bucket' : 'date_bin'
     } catch (err) {
@@ -194,6 +200,13 @@ export abstract class SqlEventStore implements PagedEventStore {
 }
 
 /** Applies, in order, the migrations not yet recorded; the caller holds the transaction. */
+// A reader migrates nothing: the log must already be at this code's schema version.
+async function checkMigrated(session: SqlSession, migrations: readonly Migration[]): Promise<void> {
+  const applied = new Set((await session.query<{ version: Int }>(APPLIED_MIGRATIONS_SQL)).map((r) => Number(r.version)))
+  const missing = migrations.filter((m) => !applied.has(m.version)).map((m) => m.version)
+  if (missing.length > 0) throw new StorageError(`the log lacks schema migrations ${missing.join(', ')}: start (or upgrade) the engine first`)
+}
+
 async function applyMigrations(session: SqlSession, migrations: readonly Migration[]): Promise<void> {
   await session.query(LOCK_MIGRATIONS_SQL)
   await session.exec(CREATE_MIGRATIONS_TABLE_SQL)
