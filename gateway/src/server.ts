@@ -11,8 +11,9 @@ import { EventFeed } from './feed.js'
 import { callMethod, ORDER_METHODS, resnapshot, type Connection, type MethodContext, type Session } from './methods.js'
 import { GatewayMetrics } from './metrics.js'
 import { RateLimiter, type RateLimits } from './rate-limit.js'
-import { registerRest } from './rest.js'
+import { registerRest, replyNotFound } from './rest.js'
 import { envelopeId, parseRequest } from './schema.js'
+import { registerStatic } from './static.js'
 import { loadUws } from './uws.js'
 import { encode, errorFrame, resultFrame } from './wire.js'
 
@@ -50,6 +51,8 @@ export interface GatewayOptions {
   lifetimeNoticeMs?: number
   /** Token-bucket limits (see rate-limit.ts for the defaults). */
   rateLimits?: Partial<RateLimits>
+  /** Directory of the built web terminal (web/dist) to serve at `/` (default: none, API only). */
+  webRoot?: string
   /** Register Node's default process metrics (default true). */
   defaultMetrics?: boolean
 }
@@ -244,6 +247,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
     },
   })
+  if (options.webRoot !== undefined) registerStatic(app, options.webRoot, replyNotFound)
   registerRest(app, { venue, metrics, logger, now, methods: ctx, limiter, maxBodyBytes: maxMessageBytes, health: () => ({ connections: sockets.size, uptimeMs: Date.now() - startedAt }) })
 
   await feed.start()
