@@ -10,6 +10,7 @@ export type ChannelSpec =
   | { kind: 'markets' }
   | { kind: 'trades'; market: string }
   | { kind: 'quotes'; market: string }
+  | { kind: 'depth'; market: string }
   | { kind: 'candles'; market: string; bucket: '1m' }
   | { kind: 'orders' }
   | { kind: 'fills' }
@@ -23,7 +24,7 @@ export function parseChannel(name: string, hasMarket: (market: string) => boolea
   if (name === 'markets' || name === 'orders' || name === 'fills' || name === 'account') return { kind: name }
   const [kind, market, ...rest] = name.split(':')
   if (kind === 'candles' && market !== undefined && hasMarket(market) && rest.length === 1 && rest[0] === '1m') return { kind, market, bucket: '1m' }
-  if (rest.length === 0 && market !== undefined && hasMarket(market) && (kind === 'trades' || kind === 'quotes')) return { kind, market }
+  if (rest.length === 0 && market !== undefined && hasMarket(market) && (kind === 'trades' || kind === 'quotes' || kind === 'depth')) return { kind, market }
   throw new UnknownChannelError(name)
 }
 

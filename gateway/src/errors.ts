@@ -128,6 +128,69 @@ export class NotFoundError extends GatewayError {
   }
 }
 
+/** A session cookie used from an Origin the gateway does not allow (WebSocket upgrade, state-changing REST): CSRF. */
+export class OriginNotAllowedError extends GatewayError {
+  constructor(origin: string) {
+    super('ORIGIN_NOT_ALLOWED', origin === '' ? 'an Origin header is required with a session cookie' : `origin ${JSON.stringify(origin)} is not allowed`)
+  }
+}
+
+/** Sign-In with Ethereum: the body is not `{message, signature}` or the message is not strict EIP-4361. */
+export class SiweInvalidMessageError extends GatewayError {
+  constructor(reason: string) {
+    super('SIWE_INVALID_MESSAGE', reason)
+  }
+}
+
+/** Sign-In with Ethereum: the signature does not recover the message's address. */
+export class SiweBadSignatureError extends GatewayError {
+  constructor(reason: string) {
+    super('SIWE_BAD_SIGNATURE', reason)
+  }
+}
+
+/** Sign-In with Ethereum: the message was made for another domain. */
+export class SiweDomainMismatchError extends GatewayError {
+  constructor(domain: string, expected: string) {
+    super('SIWE_DOMAIN_MISMATCH', `domain ${JSON.stringify(domain)} is not ${JSON.stringify(expected)}`)
+  }
+}
+
+/** Sign-In with Ethereum: the message's URI is not on an allowed origin. */
+export class SiweUriMismatchError extends GatewayError {
+  constructor(uri: string) {
+    super('SIWE_URI_MISMATCH', `uri ${JSON.stringify(uri)} is not on an allowed origin`)
+  }
+}
+
+/** Sign-In with Ethereum: the message names another chain. */
+export class SiweChainMismatchError extends GatewayError {
+  constructor(chainId: number, expected: number) {
+    super('SIWE_CHAIN_MISMATCH', `chain id ${chainId} is not ${expected}`)
+  }
+}
+
+/** Sign-In with Ethereum: the nonce was not issued here, has expired or was used already. */
+export class SiweNonceInvalidError extends GatewayError {
+  constructor() {
+    super('SIWE_NONCE_INVALID', 'nonce is unknown, expired or already used')
+  }
+}
+
+/** Sign-In with Ethereum: Issued At or Not Before lies in the future (beyond the clock skew allowed). */
+export class SiweNotYetValidError extends GatewayError {
+  constructor(reason: string) {
+    super('SIWE_NOT_YET_VALID', reason)
+  }
+}
+
+/** Sign-In with Ethereum: the message's Expiration Time has passed. */
+export class SiweExpiredError extends GatewayError {
+  constructor(expiredAt: string) {
+    super('SIWE_EXPIRED', `message expired at ${expiredAt}`)
+  }
+}
+
 /** What a client sees of an error: its code and message. */
 export interface WireError {
   code: string

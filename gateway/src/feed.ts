@@ -5,6 +5,7 @@ import type { LoggedEvent } from '../../engine/src/store/event-store.js'
 import { eventChannel, type Venue } from '../../engine/src/venue.js'
 import { CandleBook } from './candles.js'
 import type { ChannelHub } from './channels.js'
+import { DepthBook } from './depth.js'
 import { accountsOf, accountView, fillView, marketView, quotesView, tradeView, type TradeView } from './views.js'
 
 /** How many recent trades a `trades:<market>` snapshot carries. */
@@ -15,6 +16,8 @@ export class EventFeed {
   private readonly recent = new Map<string, TradeView[]>()
   /** One-minute bars per market (the `candles:<market>:1m` channels). */
   readonly candles = new CandleBook(60_000)
+  /** Depth views and their coalesced updates (the `depth:<market>` channels). */
+  readonly depth: DepthBook
   private unsubscribes: Array<() => Promise<void>> = []
 
   constructor(
@@ -22,7 +25,9 @@ export class EventFeed {
     private readonly hub: ChannelHub,
     private readonly now: () => number,
     private readonly onError: (err: unknown) => void,
-  ) {}
+  ) {
+    this.depth = new DepthBook(venue.engine, (topic, channel, data) => hub.update(topic, channel, data))
+  }
 
   /** Starts listening to the streams of the markets listed now. */
   async start(): Promise<void> {
@@ -40,6 +45,7 @@ export class EventFeed {
 
   /** Stops listening. */
   async stop(): Promise<void> {
+    this.depth.stop()
     const list = this.unsubscribes
     this.unsubscribes = []
     await Promise.all(list.map((u) => u().catch(() => undefined)))
@@ -61,7 +67,11 @@ export class EventFeed {
     for (const account of accountsOf(ev)) this.hub.update(`account:${account}`, 'account', () => accountView(state, account))
     const market = 'market' in ev ? state.markets.get(ev.market) : undefined
     if (!market) return
-    const quotes = () => this.hub.update(`quotes:${market.symbol}`, `quotes:${market.symbol}`, () => quotesView(market, this.now()))
+    // What moves quotes (price, fills, liquidity, pool settings) moves depth too.
+    const quotes = () => {
+      this.hub.update(`quotes:${market.symbol}`, `quotes:${market.symbol}`, () => quotesView(market, this.now()))
+      this.depth.changed(market.symbol)
+    }
     switch (ev.type) {
       case 'price':
         if (!ev.accepted) return

@@ -158,6 +158,8 @@ function snapshotOf(spec: ChannelSpec, account: string | undefined, ctx: MethodC
       return quotesView(state.markets.get(spec.market)!, ctx.now())
     case 'trades':
       return { trades: ctx.feed.recentTrades(spec.market) }
+    case 'depth':
+      return ctx.feed.depth.view(spec.market)
     case 'candles':
       return { bucket: spec.bucket, candles: ctx.feed.candles.recent(spec.market) }
     case 'orders':

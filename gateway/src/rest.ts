@@ -1,18 +1,22 @@
 // The REST side of the same uWS app: markets, quotes, candles, orders, health and metrics. Errors
 // carry the same `{code, message}` as the WebSocket protocol, with an HTTP status by code. Order
 // routes authenticate every request from X-Fluxion-* headers (signed keys sign the method, path
-// and body too) and run the same methods as the WebSocket protocol.
+// and body too) or from a browser session cookie (SIWE; Origin checked on state-changing requests)
+// and run the same methods as the WebSocket protocol.
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js'
 import type { Logger } from 'pino'
+import { UnknownMarketError } from '../../engine/src/errors.js'
 import type { Venue } from '../../engine/src/venue.js'
 import { requirePermission, type Permission, type Principal } from './auth.js'
 import { MalformedJsonError, MessageTooLargeError, NotFoundError, UnauthorizedError, toWireError } from './errors.js'
+import type { DevFaucet } from './faucet.js'
 import { callMethod, type Connection, type MethodContext, type Session } from './methods.js'
 import type { GatewayMetrics } from './metrics.js'
 import type { RateLimiter } from './rate-limit.js'
-import { BUCKET_MS, candlesQuery, methodParams, parseWith, quoteQuery, type ValidRequest } from './schema.js'
+import { BUCKET_MS, candlesQuery, emptyQuery, methodParams, parseWith, quoteQuery, type ValidRequest } from './schema.js'
+import type { BrowserAuth, BrowserHeaders } from './session.js'
 import { encode } from './wire.js'
-import { accountView, marketsView } from './views.js'
+import { accountView, marketsView, poolsView } from './views.js'
 
 /** What the REST routes read. */
 export interface RestContext {
@@ -25,7 +29,22 @@ export interface RestContext {
   maxBodyBytes: number
   /** Extra fields for /v1/health (connections, uptime...). */
   health: () => Record<string, unknown>
+  /** Sign-In with Ethereum and the session cookie. */
+  browser: BrowserAuth
+  /** The embedded demo's faucet (`POST /v1/dev/faucet` exists only with it). */
+  faucet?: DevFaucet
 }
+
+/** A handler's answer that also sets response headers (Set-Cookie...). */
+class WithHeaders {
+  constructor(
+    readonly body: unknown,
+    readonly headers: ReadonlyArray<readonly [string, string]>,
+  ) {}
+}
+
+// Auth answers are per user: never cached.
+const NO_STORE = ['cache-control', 'no-store'] as const
 
 /** One REST request, read in full before any await (uWS request objects do not outlive the callback). */
 interface RestRequest {
@@ -34,6 +53,8 @@ interface RestRequest {
   headers: Map<string, string>
   /** `METHOD path?query`, as signed. */
   target: string
+  /** GET, POST, DELETE... */
+  verb: string
   body: string
   ip: string
 }
@@ -47,11 +68,22 @@ const STATUS: Record<string, string> = {
   TIMESTAMP_OUTSIDE_WINDOW: '401 Unauthorized',
   NONCE_REUSED: '401 Unauthorized',
   FORBIDDEN: '403 Forbidden',
+  ORIGIN_NOT_ALLOWED: '403 Forbidden',
+  SIWE_INVALID_MESSAGE: '400 Bad Request',
+  SIWE_BAD_SIGNATURE: '401 Unauthorized',
+  SIWE_DOMAIN_MISMATCH: '401 Unauthorized',
+  SIWE_URI_MISMATCH: '401 Unauthorized',
+  SIWE_CHAIN_MISMATCH: '401 Unauthorized',
+  SIWE_NONCE_INVALID: '401 Unauthorized',
+  SIWE_NOT_YET_VALID: '401 Unauthorized',
+  SIWE_EXPIRED: '401 Unauthorized',
   UNKNOWN_MARKET: '404 Not Found',
   UNKNOWN_ORDER: '404 Not Found',
   NOT_FOUND: '404 Not Found',
   MESSAGE_TOO_LARGE: '413 Payload Too Large',
   RATE_LIMITED: '429 Too Many Requests',
+  IP_BANNED: '429 Too Many Requests',
+  TOO_MANY_CONNECTIONS: '429 Too Many Requests',
   ENGINE_HALTED: '503 Service Unavailable',
   STORAGE_FAILED: '503 Service Unavailable',
   LOG_FAILED: '503 Service Unavailable',
@@ -67,7 +99,7 @@ export function replyNotFound(res: HttpResponse, method: string, url: string): v
   res.writeStatus(httpStatusOf(error.code)).writeHeader('content-type', 'application/json').end(encode({ error }))
 }
 
-const AUTH_HEADERS = ['x-fluxion-key', 'x-fluxion-timestamp', 'x-fluxion-recv-window', 'x-fluxion-nonce', 'x-fluxion-signature']
+const AUTH_HEADERS = ['x-fluxion-key', 'x-fluxion-timestamp', 'x-fluxion-recv-window', 'x-fluxion-nonce', 'x-fluxion-signature', 'cookie', 'origin', 'host']
 
 /** Registers the REST routes on the app. */
 export function registerRest(app: TemplatedApp, ctx: RestContext): void {
@@ -78,10 +110,12 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
       res.onAborted(() => {
         aborted = true
       })
-      const reply = (status: string, body: string) => {
+      const reply = (status: string, body: string, headers: ReadonlyArray<readonly [string, string]> = []) => {
         if (aborted) return
         res.cork(() => {
-          res.writeStatus(status).writeHeader('content-type', 'application/json').end(body)
+          res.writeStatus(status).writeHeader('content-type', 'application/json')
+          for (const [name, value] of headers) res.writeHeader(name, value)
+          res.end(body)
         })
         ctx.metrics.http.inc({ route: `${verb.toUpperCase()} ${path}`, status: status.slice(0, 3) })
       }
@@ -94,7 +128,7 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
       const run = () =>
         Promise.resolve()
           .then(() => handler(r))
-          .then((body) => reply('200 OK', encode(body)), fail)
+          .then((body) => (body instanceof WithHeaders ? reply('200 OK', encode(body.body), body.headers) : reply('200 OK', encode(body))), fail)
       if (verb === 'get') return void run()
       readBody(res, ctx.maxBodyBytes).then((body) => {
         r.body = body
@@ -137,6 +171,37 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
     return order(r, { method: 'cancelAll', id: 0, params: parseWith(methodParams.cancelAll, market === null ? {} : { market }) })
   })
 
+  route(
+    'get',
+    '/v1/depth/:market',
+    ({ params: [market], query }) => {
+      parseWith(emptyQuery, Object.fromEntries(query))
+      return ctx.methods.feed.depth.view(market!)
+    },
+    1,
+  )
+  route('get', '/v1/pools', () => ({ pools: poolsView(ctx.venue.engine.state) }))
+  route(
+    'get',
+    '/v1/pools/:market',
+    ({ params: [market] }) => {
+      if (!ctx.venue.engine.state.markets.has(market!)) throw new UnknownMarketError(market!)
+      return { market, pools: poolsView(ctx.venue.engine.state, market) }
+    },
+    1,
+  )
+
+  // Browser sessions (Sign-In with Ethereum).
+  route('get', '/v1/auth/nonce', () => new WithHeaders(ctx.browser.siwe.nonces.issue(ctx.now()), [NO_STORE]))
+  route('post', '/v1/auth/siwe', (r) => {
+    const { view, setCookie } = ctx.browser.signIn(r.body, browserHeaders(r), ctx.now())
+    return new WithHeaders(view, [['set-cookie', setCookie], NO_STORE])
+  })
+  route('get', '/v1/auth/session', (r) => new WithHeaders(ctx.browser.sessionView(browserHeaders(r), ctx.now()), [NO_STORE]))
+  route('post', '/v1/auth/logout', (r) => new WithHeaders({ loggedOut: true }, [['set-cookie', ctx.browser.logout(browserHeaders(r))], NO_STORE]))
+  const faucet = ctx.faucet
+  if (faucet) route('post', '/v1/dev/faucet', async (r) => ({ result: await faucet.pay(principalOf(r, 'trade').account, ctx.now()) }))
+
   app.get('/metrics', (res) => {
     let aborted = false
     res.onAborted(() => {
@@ -154,12 +219,16 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
   })
   app.any('/*', (res, req) => replyNotFound(res, req.getMethod().toUpperCase(), req.getUrl()))
 
-  // An order route: authenticate this request, spend an order token, then run the protocol method.
-  // Authenticates one REST request from its X-Fluxion-* headers and checks the permission.
+  // Authenticates one REST request and checks the permission: from its X-Fluxion-* headers, or
+  // else from the session cookie (whose Origin must be allowed when the request changes state).
   function principalOf(r: RestRequest, permission: Permission): Principal {
     const h = r.headers
     const num = (name: string) => (h.has(name) ? Number(h.get(name)) : undefined)
-    if (!h.has('x-fluxion-key')) throw new UnauthorizedError('X-Fluxion-Key header required')
+    if (!h.has('x-fluxion-key')) {
+      const browser = ctx.browser.principal(browserHeaders(r), ctx.now(), r.verb !== 'GET')
+      if (browser) return requirePermission(browser, permission)
+      throw new UnauthorizedError('X-Fluxion-Key header or a session cookie required')
+    }
     const credentials = parseWith(methodParams.auth, {
       apiKey: h.get('x-fluxion-key'),
       ...(h.has('x-fluxion-timestamp') ? { timestamp: num('x-fluxion-timestamp') } : {}),
@@ -170,6 +239,7 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
     return requirePermission(ctx.methods.authenticator.authenticate({ ...credentials, request: `${r.target}\n${r.body}` }, ctx.now()), permission)
   }
 
+  // An order route: authenticate this request, spend an order token, then run the protocol method.
   async function order(r: RestRequest, request: ValidRequest): Promise<unknown> {
     const principal = principalOf(r, 'trade')
     const limits = ctx.limiter.connection()
@@ -179,6 +249,10 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
     const { result } = await callMethod(request, conn, ctx.methods)
     return { result, quota: { orders: remaining } }
   }
+}
+
+function browserHeaders(r: RestRequest): BrowserHeaders {
+  return { cookie: r.headers.get('cookie') ?? '', origin: r.headers.get('origin') ?? '', host: r.headers.get('host') ?? '' }
 }
 
 function json(text: string): unknown {
@@ -201,6 +275,7 @@ function readRequest(res: HttpResponse, req: HttpRequest, paramCount: number): R
     query: new URLSearchParams(query),
     headers,
     target: `${req.getMethod().toUpperCase()} ${req.getUrl()}${query ? `?${query}` : ''}`,
+    verb: req.getMethod().toUpperCase(),
     body: '',
     ip: Buffer.from(res.getRemoteAddressAsText()).toString(),
   }

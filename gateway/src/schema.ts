@@ -115,3 +115,9 @@ export function parseRequest(value: unknown): ValidRequest {
   const schema = methodParams[method as Method]
   return { method, id, params: parseWith(schema, params) } as ValidRequest
 }
+
+/** Body of POST /v1/auth/siwe: the EIP-4361 text and its EIP-191 signature (checked by siwe.ts). */
+export const siweSignInBody = z.object({ message: z.string().min(1).max(4096), signature: z.string().regex(/^0x[0-9a-fA-F]{1,260}$/) }).strict()
+
+/** GET /v1/depth/:market and GET /v1/pools take no query. */
+export const emptyQuery = z.object({}).strict()

@@ -6,13 +6,15 @@ import type { HttpResponse, WebSocket, us_listen_socket } from 'uWebSockets.js'
 import type { Venue } from '../../engine/src/venue.js'
 import { ApiKeyAuthenticator, type ApiKeyConfig, type Authenticator } from './auth.js'
 import { ChannelHub } from './channels.js'
+import { DevFaucet, type DevFaucetOptions } from './faucet.js'
 import { InvalidRequestError, IpBannedError, MalformedJsonError, MessageTooLargeError, TooManyConnectionsError, toWireError, type WireError } from './errors.js'
 import { EventFeed } from './feed.js'
 import { callMethod, ORDER_METHODS, resnapshot, type Connection, type MethodContext, type Session } from './methods.js'
 import { GatewayMetrics } from './metrics.js'
 import { RateLimiter, type RateLimits } from './rate-limit.js'
-import { registerRest, replyNotFound } from './rest.js'
+import { httpStatusOf, registerRest, replyNotFound } from './rest.js'
 import { envelopeId, parseRequest } from './schema.js'
+import { BrowserAuth, type BrowserAuthOptions } from './session.js'
 import { registerStatic } from './static.js'
 import { loadUws } from './uws.js'
 import { encode, errorFrame, resultFrame } from './wire.js'
@@ -55,6 +57,12 @@ export interface GatewayOptions {
   webRoot?: string
   /** Register Node's default process metrics (default true). */
   defaultMetrics?: boolean
+  /** Sign-In with Ethereum and browser sessions (domain, chain id, TTLs, Secure cookie). */
+  siwe?: BrowserAuthOptions
+  /** Page origins that may use the session cookie (default: same-origin, `http(s)://<Host>`). */
+  allowedOrigins?: string[]
+  /** The embedded demo's faucet: `POST /v1/dev/faucet` deposits `amount` `asset` (off by default). */
+  devFaucet?: DevFaucetOptions
 }
 
 /** A running gateway. */
@@ -81,6 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024
   const metrics = new GatewayMetrics({ defaultMetrics: options.defaultMetrics ?? true })
   const authenticator = options.authenticator ?? new ApiKeyAuthenticator(options.apiKeys ?? {})
+  const browser = new BrowserAuth(options.siwe, options.allowedOrigins)
   const app = uws.App()
   const hub = new ChannelHub(app, now, (type) => metrics.pushes.inc({ type }))
   const feed = new EventFeed(venue, hub, now, (err) => logger.error({ err }, 'bad event on the bus'))
@@ -202,15 +211,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     upgrade: (res: HttpResponse, req, context) => {
       const ip = Buffer.from(res.getRemoteAddressAsText()).toString()
+      const refuse = (err: unknown) => {
+        const error = toWireError(err)
+        metrics.errors.inc({ code: error.code })
+        res.writeStatus(httpStatusOf(error.code)).writeHeader('content-type', 'application/json').end(encode({ error }))
+      }
       const banned = limiter.bannedUntil(ip)
       const refusal = banned !== undefined ? new IpBannedError(banned - now()) : (perIp.get(ip) ?? 0) >= maxPerIp ? new TooManyConnectionsError(maxPerIp) : undefined
-      if (refusal) {
-        const error = toWireError(refusal)
-        metrics.errors.inc({ code: error.code })
-        res.writeStatus('429 Too Many Requests').writeHeader('content-type', 'application/json').end(encode({ error }))
-        return
+      if (refusal) return refuse(refusal)
+      // A browser session cookie authenticates the connection, from an allowed Origin only.
+      let principal
+      try {
+        principal = browser.principal({ cookie: req.getHeader('cookie'), origin: req.getHeader('origin'), host: req.getHeader('host') }, now(), true)
+      } catch (err) {
+        return refuse(err)
       }
-      const session: Session = { id: nextId++, ip, cancelOnDisconnect: false, channels: new Map(), closed: false, limits: limiter.connection(), systemSeq: 0, lagging: false }
+      const session: Session = { id: nextId++, ip, principal, cancelOnDisconnect: false, channels: new Map(), closed: false, limits: limiter.connection(), systemSeq: 0, lagging: false }
       res.upgrade(session, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context)
     },
     open: (ws) => {
@@ -248,7 +264,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
   })
   if (options.webRoot !== undefined) registerStatic(app, options.webRoot, replyNotFound)
-  registerRest(app, { venue, metrics, logger, now, methods: ctx, limiter, maxBodyBytes: maxMessageBytes, health: () => ({ connections: sockets.size, uptimeMs: Date.now() - startedAt }) })
+  registerRest(app, {
+    venue,
+    metrics,
+    logger,
+    now,
+    methods: ctx,
+    limiter,
+    maxBodyBytes: maxMessageBytes,
+    health: () => ({ connections: sockets.size, uptimeMs: Date.now() - startedAt }),
+    browser,
+    ...(options.devFaucet ? { faucet: new DevFaucet(venue, options.devFaucet) } : {}),
+  })
 
   await feed.start()
   const host = options.host ?? '127.0.0.1'

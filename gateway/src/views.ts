@@ -135,3 +135,24 @@ export function accountsOf(ev: EngineEvent): string[] {
       return 'account' in ev ? [ev.account] : []
   }
 }
+
+/** One pool in full, as `GET /v1/pools` shows it: reserves, curve parameters and LP shares. */
+export interface PoolDetailView extends PoolView {
+  market: string
+  /** Total LP shares of the pool. */
+  lpShares: bigint
+  /** `pmm`: the oracle-anchored PMM's anchor price, k, targets, curve state r and fee rates (WAD); `cp`: its fee in bps. */
+  params: Record<string, bigint | number>
+}
+
+/** Every pool of a market (listing order), or of every market. */
+export function poolsView(state: EngineState, market?: string): PoolDetailView[] {
+  const markets = market === undefined ? [...state.markets.values()] : [state.markets.get(market)!]
+  return markets.flatMap((m) =>
+    m.poolList().map((p) => {
+      const s = p.state()
+      const params: Record<string, bigint | number> = s.kind === 'pmm' ? { oraclePrice: s.i, k: s.k, baseTarget: s.baseTarget, quoteTarget: s.quoteTarget, r: s.r, lpFeeRate: s.lpFeeRate, mtFeeRate: s.mtFeeRate } : { feeBps: s.feeBps }
+      return { market: m.symbol, id: p.id, kind: p.kind, midPrice: p.ready() ? p.midPrice() : 0n, lpShares: state.totalShares(p.id), reserves: p.reserves(), params }
+    }),
+  )
+}
