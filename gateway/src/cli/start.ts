@@ -86,7 +86,8 @@ const sim = new DemoSimulation(venue, demoFeeds(Date.now(), seed), risk, { order
 await sim.prepare()
 sim.start()
 const webRoot = args['web-root'] ?? join(import.meta.dirname, '..', '..', '..', 'web', 'dist')
-const gateway = await startGateway({ venue, port, host: args.host!, webRoot, defaultMetrics: true })
+// The development wallet of the terminal starts empty: the embedded demo lends it 100,000 fUSD a go.
+const gateway = await startGateway({ venue, port, host: args.host!, webRoot, devFaucet: { asset: 'fUSD', amount: 100_000n * 10n ** 18n } })
 
 const store = process.env.DATABASE_URL ? `PostgreSQL (${redactUrl(process.env.DATABASE_URL)})` : `PGlite in ${args['data-dir'] ?? process.env.FLUXION_DATA_DIR ?? './data/fluxion'}`
 const bus = process.env.REDIS_URL ? `Redis (${redactUrl(process.env.REDIS_URL)}), channels fluxion.events.<market|accounts>` : 'in-process'
@@ -99,7 +100,7 @@ log(
     `  markets:  ${[...venue.engine.state.markets.keys()].join(', ')} against fUSD (oracle pools; sETH also constant product)`,
     `  terminal: ${gateway.httpUrl}/`,
     `  ws:       ${gateway.url} (protocol v1, docs/protocol.md)`,
-    `  rest:     ${gateway.httpUrl}/v1/markets, /v1/health, /metrics`,
+    `  rest:     ${gateway.httpUrl}/v1/markets, /v1/health, /metrics; dev faucet POST /v1/dev/faucet (100,000 fUSD)`,
     `  traders:  ${takers} takers, 3 makers, 1 keeper at ${rate} orders/s — Ctrl-C stops`,
   ].join('\n'),
 )

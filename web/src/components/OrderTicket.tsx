@@ -59,18 +59,30 @@ export function OrderTicket({ market, base, quote: quoteAsset, signedIn }: { mar
           ? limitPrice === undefined
             ? 'enter a limit price'
             : null
-          : (check?.refusal ?? (quoteError ? 'no quote' : 'quoting…'))
+          : check
+            ? check.refusal
+            : quoteError
+              ? 'no quote'
+              : 'quoting…'
 
   const submit = async () => {
     if (refusal !== null || amountIn === undefined) return
     setBusy(true)
     setOutcome(null)
     const clientOrderId = `t-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`
-    const params =
-      kind === 'market'
-        ? { market, side, kind, amountIn: amountIn.toString(), minOut: check!.minReceived.toString(), clientOrderId }
-        : { market, side, kind, amountIn: amountIn.toString(), limitPrice: limitPrice!.toString(), clientOrderId }
     try {
+      let params: Record<string, unknown>
+      if (kind === 'market') {
+        // Quote again at the moment of submitting: the order carries the minimum of a fresh quote,
+        // and a fresh quote past the slippage setting is not sent at all.
+        const fresh = await client.request<Quote>('quote', { market, side, amountIn: amountIn.toString(), slippageBps })
+        setQuote(fresh)
+        const freshCheck = checkTicket(fresh, slippageBps)
+        if (freshCheck.refusal !== null) throw new Error(`not sent: ${freshCheck.refusal}`)
+        params = { market, side, kind, amountIn: amountIn.toString(), minOut: freshCheck.minReceived.toString(), clientOrderId }
+      } else {
+        params = { market, side, kind, amountIn: amountIn.toString(), limitPrice: limitPrice!.toString(), clientOrderId }
+      }
       const r = await client.request<{ orderId: string; status: string }>('placeOrder', params)
       setOutcome({ ok: true, text: `${r.orderId} ${r.status}` })
       if (kind === 'market') setAmountText('')

@@ -66,7 +66,7 @@ export function PriceChart({ market, fills }: { market: string; fills: FillMark[
       </h2>
       <div className="chart-box" data-testid="price-chart" data-candles={rows.length} data-fill-marks={marks.length}>
         <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} barGap="-100%" barCategoryGap="20%">
             <CartesianGrid stroke="var(--grid)" vertical={false} />
             <XAxis dataKey="t" tickFormatter={time} stroke="var(--muted)" minTickGap={40} />
             <YAxis yAxisId="price" domain={['auto', 'auto']} orientation="right" stroke="var(--muted)" width={64} tickFormatter={(v: number) => v.toFixed(v >= 1000 ? 0 : 2)} />
