@@ -76,8 +76,8 @@ export function PriceChart({ market, fills }: { market: string; fills: FillMark[
               labelFormatter={(t) => time(Number(t))}
               formatter={(value, name) => (name === 'range' ? [`${(value as number[]).map((v) => v.toFixed(2)).join(' – ')}`, 'low – high'] : [Number(value).toFixed(2), String(name)])}
             />
-            <Bar yAxisId="volume" dataKey="volume" fill="var(--volume)" isAnimationActive={false} />
-            <Bar yAxisId="price" dataKey="range" shape={<CandleShape />} isAnimationActive={false} />
+            <Bar yAxisId="volume" dataKey="volume" fill="var(--volume)" maxBarSize={18} isAnimationActive={false} />
+            <Bar yAxisId="price" dataKey="range" shape={<CandleShape />} maxBarSize={18} isAnimationActive={false} />
             {marks.map((f) => (
               <ReferenceDot
                 key={f.orderId}
