@@ -1,18 +1,11 @@
 // The signed-in account: collateral and synth positions valued at oracle prices, escrow, debts
 // and health factors (`account` channel).
+import { Table } from './Table.js'
 import { formatWad, wadToNumber } from '../lib/format.js'
 import type { MarketsState } from '../lib/markets.js'
+import type { AccountData } from '../lib/wire.js'
 
-/** The `account` channel's data. */
-export interface AccountData {
-  account: string
-  balances: Record<string, string>
-  escrow: Record<string, string>
-  debts: Record<string, string>
-  healthFactor: number | null
-  ltvHealthFactor: number | null
-  openOrders: number
-}
+export type { AccountData }
 
 const health = (f: number | null) => (f === null ? '∞ (no debt)' : f.toFixed(2))
 
@@ -52,17 +45,7 @@ export function AccountPanel({ account, markets }: { account: AccountData | null
           <strong>{health(account.ltvHealthFactor)}</strong>
         </div>
       </div>
-      <table>
-        <thead>
-          <tr>
-            <th>asset</th>
-            <th>balance</th>
-            <th>in orders</th>
-            <th>debt</th>
-            <th>value</th>
-          </tr>
-        </thead>
-        <tbody data-testid="balances">
+      <Table head={['asset', 'balance', 'in orders', 'debt', 'value']} testId="balances">
           {assets.map((a) => (
             <tr key={a} data-asset={a}>
               <td>{a === 'fUSD' ? 'fUSD (collateral)' : a}</td>
@@ -72,8 +55,7 @@ export function AccountPanel({ account, markets }: { account: AccountData | null
               <td>${(value(a, account.balances[a]) + value(a, account.escrow[a])).toLocaleString(undefined, { maximumFractionDigits: 2 })}</td>
             </tr>
           ))}
-        </tbody>
-      </table>
+      </Table>
     </section>
   )
 }

@@ -1,4 +1,5 @@
 // The signed-in account's fills this session (`fills` channel), newest first.
+import { Table } from './Table.js'
 import { formatPrice, formatWad } from '../lib/format.js'
 import { fillPrice } from '../lib/ticket.js'
 
@@ -21,18 +22,7 @@ export function Fills({ fills }: { fills: FillData[] }) {
       {fills.length === 0 ? (
         <p className="muted">No fills yet.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>time</th>
-              <th>order</th>
-              <th>side</th>
-              <th>paid</th>
-              <th>got</th>
-              <th>price</th>
-            </tr>
-          </thead>
-          <tbody data-testid="fills">
+        <Table head={['time', 'order', 'side', 'paid', 'got', 'price']} testId="fills">
             {fills.map((f) => (
               <tr key={f.eventSeq} className={f.side}>
                 <td>{new Date(f.ts).toLocaleTimeString()}</td>
@@ -45,8 +35,7 @@ export function Fills({ fills }: { fills: FillData[] }) {
                 <td>{formatPrice(fillPrice(f.side, BigInt(f.amountIn), BigInt(f.amountOut)))}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
+        </Table>
       )}
     </section>
   )

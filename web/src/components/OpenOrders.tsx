@@ -1,4 +1,5 @@
 // Open (resting) orders of the signed-in account, with cancel.
+import { Table } from './Table.js'
 import { useState } from 'react'
 import { formatPrice, formatWad } from '../lib/format.js'
 import { useClient } from '../lib/hooks.js'
@@ -20,18 +21,7 @@ export function OpenOrders({ orders, signedIn }: { orders: RestingOrder[]; signe
       ) : orders.length === 0 ? (
         <p className="muted">No open orders.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>order</th>
-              <th>market</th>
-              <th>side</th>
-              <th>amount in</th>
-              <th>price</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody data-testid="open-orders">
+        <Table head={['order', 'market', 'side', 'amount in', 'price', '']} testId="open-orders">
             {orders.map((o) => (
               <tr key={o.orderId}>
                 <td>{o.orderId}</td>
@@ -48,8 +38,7 @@ export function OpenOrders({ orders, signedIn }: { orders: RestingOrder[]; signe
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
+        </Table>
       )}
       {error && <p className="error">{error}</p>}
     </section>

@@ -1,17 +1,9 @@
 // Recent public trades of the selected market (`trades:<m>`), newest first.
+import { Table } from './Table.js'
 import { formatPrice, formatWad } from '../lib/format.js'
 import { useChannel } from '../lib/hooks.js'
 import type { Push } from '../lib/protocol.js'
-
-interface Trade {
-  eventSeq: number
-  orderId: string
-  side: 'buy' | 'sell'
-  price: string
-  baseAmount: string
-  quoteAmount: string
-  ts: number
-}
+import type { Trade } from '../lib/wire.js'
 
 const reduceTrades = (list: Trade[], push: Push): Trade[] =>
   push.type === 'snapshot' ? [...(push.data as { trades: Trade[] }).trades].reverse().slice(0, 50) : [push.data as Trade, ...list].slice(0, 50)
@@ -21,15 +13,7 @@ export function RecentTrades({ market }: { market: string }) {
   return (
     <section className="panel trades" aria-label="Recent trades">
       <h2>Trades</h2>
-      <table>
-        <thead>
-          <tr>
-            <th>time</th>
-            <th>price</th>
-            <th>size</th>
-          </tr>
-        </thead>
-        <tbody data-testid="trades">
+      <Table head={['time', 'price', 'size']} testId="trades">
           {trades.map((t) => (
             <tr key={t.eventSeq} className={t.side}>
               <td>{new Date(t.ts).toLocaleTimeString()}</td>
@@ -37,8 +21,7 @@ export function RecentTrades({ market }: { market: string }) {
               <td>{formatWad(t.baseAmount, 4)}</td>
             </tr>
           ))}
-        </tbody>
-      </table>
+      </Table>
     </section>
   )
 }

@@ -1,19 +1,9 @@
 // Candle series of the price chart: REST history and `candles:<m>:1m` pushes merged by bucket,
 // and the rows Recharts draws (floats are for drawing only).
 import { wadToNumber } from './format.js'
+import type { Candle } from './wire.js'
 
-/** A candle as on the wire (WAD strings). */
-export interface Candle {
-  market: string
-  bucketStart: number
-  open: string
-  high: string
-  low: string
-  close: string
-  baseVolume: string
-  quoteVolume: string
-  trades: number
-}
+export type { Candle }
 
 /** A chart row: one bar. `range` is [low, high] for the wick-and-body shape. */
 export interface CandleRow {

@@ -12,6 +12,7 @@ const view = (market: string, price: string): MarketView => ({
   lpFeeRate: '0',
   maxPositionBase: '0',
   stats: { fills: 0, baseVolume: '0', quoteVolume: '0' },
+  pools: [],
 })
 const push = (type: 'snapshot' | 'update', data: unknown) => ({ channel: 'markets', type, seq: 1, prevSeq: null, ts: 0, data })
 

@@ -1,19 +1,8 @@
 // The `markets` channel folded into a map by symbol, and a market's price history for its sparkline.
 import type { Push } from './protocol.js'
+import type { MarketView } from './wire.js'
 
-/** A market as listed on the `markets` channel (WAD strings). */
-export interface MarketView {
-  market: string
-  base: string
-  quote: string
-  oraclePrice: string
-  oraclePublishedAt: number | null
-  status: 'live' | 'paused'
-  pausedReason?: string
-  lpFeeRate: string
-  maxPositionBase: string
-  stats: { fills: number; baseVolume: string; quoteVolume: string }
-}
+export type { MarketView }
 
 /** Markets by symbol, in listing order, with the first price seen (for the change column). */
 export interface MarketsState {
