@@ -1,7 +1,7 @@
 // Price chart: 1-minute candles and volume (REST history merged with `candles:<m>:1m`), with the
 // signed-in account's own fills marked on it.
 import { useEffect, useMemo, useState } from 'react'
-import { Bar, CartesianGrid, ComposedChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { Bar, BarChart, CartesianGrid, ComposedChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { bucketOf, candleRow, mergeCandles, type Candle, type CandleRow } from '../lib/candles.js'
 import { useChannel } from '../lib/hooks.js'
 import type { Push } from '../lib/protocol.js'
@@ -65,23 +65,20 @@ export function PriceChart({ market, fills }: { market: string; fills: FillMark[
         {market} · 1m {last && <span className="muted">close {last.close.toFixed(2)}</span>}
       </h2>
       <div className="chart-box" data-testid="price-chart" data-candles={rows.length} data-fill-marks={marks.length}>
-        <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} barGap="-100%" barCategoryGap="20%">
+        <ResponsiveContainer width="100%" height="75%">
+          <ComposedChart data={rows} syncId={`price-${market}`} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="var(--grid)" vertical={false} />
-            <XAxis dataKey="t" tickFormatter={time} stroke="var(--muted)" minTickGap={40} />
-            <YAxis yAxisId="price" domain={['auto', 'auto']} orientation="right" stroke="var(--muted)" width={64} tickFormatter={(v: number) => v.toFixed(v >= 1000 ? 0 : 2)} />
-            <YAxis yAxisId="volume" domain={[0, (max: number) => max * 4]} hide />
+            <XAxis dataKey="t" tickFormatter={time} stroke="var(--muted)" minTickGap={40} hide />
+            <YAxis domain={['auto', 'auto']} orientation="right" stroke="var(--muted)" width={64} tickFormatter={(v: number) => v.toFixed(v >= 1000 ? 0 : 2)} />
             <Tooltip
               contentStyle={{ background: 'var(--panel)', border: '1px solid var(--grid)' }}
               labelFormatter={(t) => time(Number(t))}
-              formatter={(value, name) => (name === 'range' ? [`${(value as number[]).map((v) => v.toFixed(2)).join(' – ')}`, 'low – high'] : [Number(value).toFixed(2), String(name)])}
+              formatter={(value) => [(value as number[]).map((v) => v.toFixed(2)).join(' – '), 'low – high']}
             />
-            <Bar yAxisId="volume" dataKey="volume" fill="var(--volume)" maxBarSize={18} isAnimationActive={false} />
-            <Bar yAxisId="price" dataKey="range" shape={<CandleShape />} maxBarSize={18} isAnimationActive={false} />
+            <Bar dataKey="range" shape={<CandleShape />} maxBarSize={18} isAnimationActive={false} />
             {marks.map((f) => (
               <ReferenceDot
                 key={f.orderId}
-                yAxisId="price"
                 x={bucketOf(f.ts)}
                 y={f.price}
                 r={5}
@@ -92,6 +89,14 @@ export function PriceChart({ market, fills }: { market: string; fills: FillMark[
               />
             ))}
           </ComposedChart>
+        </ResponsiveContainer>
+        <ResponsiveContainer width="100%" height="25%">
+          <BarChart data={rows} syncId={`price-${market}`} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
+            <XAxis dataKey="t" tickFormatter={time} stroke="var(--muted)" minTickGap={40} />
+            <YAxis orientation="right" stroke="var(--muted)" width={64} tickFormatter={(v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : `${(v / 1e3).toFixed(0)}k`)} />
+            <Tooltip contentStyle={{ background: 'var(--panel)', border: '1px solid var(--grid)' }} labelFormatter={(t) => time(Number(t))} formatter={(v) => [`${Number(v).toFixed(0)} fUSD`, 'volume']} />
+            <Bar dataKey="volume" fill="var(--volume)" maxBarSize={18} isAnimationActive={false} />
+          </BarChart>
         </ResponsiveContainer>
       </div>
     </section>
