@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { after, before, test } from 'node:test'
+import { getBytes, Wallet } from 'ethers'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -127,4 +128,52 @@ test('terminal: dev wallet sign-in, live prices, slippage refusal, a swap filled
   // The phone layout is one column: nothing wider than the screen.
   assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390)
   assert.deepEqual(pageErrors, [])
+})
+
+test('terminal: sign-in through an injected EIP-1193 wallet, a refused signature, sign-out', { timeout: 120_000 }, async () => {
+  // The browser-extension side of EIP-1193, in the page: accounts and chain from a real key,
+  // personal_sign answered by that key in Node (ethers), so the gateway verifies a real signature.
+  const wallet = Wallet.createRandom()
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  let refuse = true
+  await page.exposeFunction('__walletSign', async (hex: string) => (refuse ? null : wallet.signMessage(getBytes(hex))))
+  // A string, not a function: tsx's transform would put helpers into a serialised function.
+  await page.addInitScript(`
+    window.ethereum = {
+      request: async ({ method, params }) => {
+        if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [${JSON.stringify(wallet.address)}]
+        if (method === 'eth_chainId') return '0x7a69'
+        if (method === 'personal_sign') {
+          const signature = await window.__walletSign(String(params[0]))
+          if (signature === null) throw Object.assign(new Error('User rejected the request.'), { code: 4001 })
+          return signature
+        }
+        throw Object.assign(new Error('unsupported ' + method), { code: 4200 })
+      },
+    }
+  `)
+  await page.goto(url)
+  await page.getByTestId('sign-in-injected').waitFor({ timeout: 30_000 })
+
+  // The user refuses to sign: no session, the reason is shown.
+  await page.getByTestId('sign-in-injected').click()
+  await page.getByTestId('wallet-message').waitFor({ timeout: 15_000 })
+  assert.match(await text(page, 'wallet-message'), /reject/i)
+  assert.equal(await page.getByTestId('account').count(), 0)
+
+  refuse = false
+  await page.getByTestId('sign-in-injected').click()
+  await page.getByTestId('account').waitFor({ timeout: 15_000 })
+  assert.equal(await page.getByTestId('account').getAttribute('title'), wallet.address)
+  const session = await page.evaluate(async () => (await fetch('/v1/auth/session')).json())
+  assert.equal(session.account, wallet.address)
+  // The socket reopened with the cookie: the private `account` channel answers, for an empty wallet.
+  await page.getByTestId('balances').waitFor({ state: 'attached', timeout: 15_000 })
+  assert.equal(await page.getByTestId('balance-fUSD').count(), 0, 'a new wallet holds nothing yet')
+
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await page.getByTestId('sign-in-injected').waitFor({ timeout: 15_000 })
+  const after = await page.evaluate(async () => (await fetch('/v1/auth/session')).status)
+  assert.equal(after, 401)
+  await page.close()
 })
