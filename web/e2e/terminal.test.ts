@@ -1,7 +1,8 @@
 // End to end through Debian's Chromium: `npm start`'s own program (temp data dir, any free port,
 // lowered rate) serves the terminal; the browser signs in with the development wallet, watches
 // prices move, is refused past its slippage, swaps, and sees the fill, the new balance and the
-// trade on the chart. Screenshots go to test-output/ (laptop and phone).
+// trade on the chart, then rests a limit order and cancels it. Screenshots go to test-output/
+// (laptop and phone).
 import assert from 'node:assert/strict'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -67,7 +68,7 @@ after(async () => {
 const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent()) ?? ''
 const amountOf = (t: string) => Number(t.replace(/,/g, ''))
 
-test('terminal: dev wallet sign-in, live prices, slippage refusal, a swap filled on the chart', { timeout: 240_000 }, async () => {
+test('terminal: dev wallet sign-in, live prices, slippage refusal, a swap filled on the chart, a limit order cancelled', { timeout: 240_000 }, async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))
@@ -121,6 +122,21 @@ test('terminal: dev wallet sign-in, live prices, slippage refusal, a swap filled
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="price-chart"]')?.getAttribute('data-fill-marks')) >= 1, null, { timeout: 15_000 })
   assert.ok((await page.locator('[data-testid="price-chart"] .fill-mark').count()) >= 1, 'the fill is drawn on the chart')
   assert.ok(Number(await page.getByTestId('price-chart').getAttribute('data-candles')) >= 1)
+
+  // A limit buy far below the market rests (its fUSD in escrow), shows in open orders, and cancels.
+  await page.getByTestId('kind-limit').click()
+  await page.getByTestId('amount').fill('500')
+  await page.getByTestId('limit-price').fill('100')
+  await page.waitForFunction(() => document.querySelector('[data-testid="submit"]')?.textContent === 'Buy sETH', null, { timeout: 15_000 })
+  await page.getByTestId('submit').click()
+  await page.waitForFunction(() => / resting$/.test(document.querySelector('[data-testid="order-outcome"]')?.textContent ?? ''), null, { timeout: 15_000 })
+  const resting = (await text(page, 'order-outcome')).split(' ')[0]!
+  await page.getByTestId(`cancel-${resting}`).waitFor({ timeout: 15_000 })
+  await page.waitForFunction(() => document.querySelector('[data-testid="balance-fUSD"]')?.textContent === '98,500.00', null, { timeout: 15_000 })
+  await page.getByTestId(`cancel-${resting}`).click()
+  await page.getByTestId(`cancel-${resting}`).waitFor({ state: 'detached', timeout: 15_000 })
+  await page.waitForFunction(() => document.querySelector('[data-testid="balance-fUSD"]')?.textContent === '99,000.00', null, { timeout: 15_000 })
+  await page.getByTestId('amount').fill('')
 
   await page.screenshot({ path: join(output, 'terminal-e2e.png') })
   await page.setViewportSize({ width: 390, height: 844 })
