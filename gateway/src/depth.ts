@@ -1,7 +1,7 @@
 // Liquidity depth: for each side of a market, how much one can trade through its router (all its
 // pools) before the average execution price moves past each impact level. Every level is an exact
-// engine quote found by search — doubling from the previous level's size, then bisection to 1 part
-// in 10,000 — so what the chart shows is what an order of that size would get now. Updates of the
+// engine quote found by search — growing from the previous level's size, then false position to 1
+// part in 10,000 — so what the chart shows is what an order of that size would get now. Updates of the
 // `depth:<market>` channel are coalesced: at most one per market every `intervalMs`.
 import type { Engine } from '../../engine/src/engine.js'
 import { PRICE_ONE } from '../../engine/src/oracle/price.js'
@@ -32,12 +32,16 @@ export interface DepthView {
 
 /** Where to start searching when the previous level had no size: one whole unit. */
 const START = PRICE_ONE
-/** Bisection stops when the bracket is within 1/PRECISION of its upper end. */
+/** Below this size a level counts as unreachable (a millionth of a unit). */
+const DUST = START / 1_000_000n
+/** The search stops when the bracket is within 1/PRECISION of its upper end. */
 const PRECISION = 10_000n
-const MAX_DOUBLINGS = 256
-const MAX_BISECTIONS = 64
+const GROWTH = 8n
+const MAX_GROWTHS = 96
+const MAX_STEPS = 64
 
 type Quoter = Pick<Engine, 'quote' | 'state'>
+type Quote = ReturnType<Engine['quote']>
 
 /** The depth of `market` now. Throws UNKNOWN_MARKET for a market the engine does not list. */
 export function computeDepth(engine: Quoter, market: string): DepthView {
@@ -48,37 +52,69 @@ export function computeDepth(engine: Quoter, market: string): DepthView {
   if (oraclePrice === 0n) return { market, eventSeq, oraclePrice, levels: [] }
   const levels: DepthLevel[] = []
   for (const side of ['buy', 'sell'] as const) {
-    let known = 0n // largest input known to meet the previous (smaller) level: it meets this one too
+    const quote = (amount: bigint): Quote | undefined => {
+      try {
+        const q = engine.quote(market, side, amount, 0)
+        return q.amountOut > 0n ? q : undefined
+      } catch (err) {
+        if (typeof (err as { code?: unknown }).code === 'string') return undefined // not fillable (liquidity, limits)
+        throw err
+      }
+    }
+    // The largest size known to meet the previous (smaller) level, and its quote: it meets this one too.
+    let known: { amount: bigint; q: Quote } | undefined
     for (const impactBps of IMPACT_LEVELS_BPS) {
-      const within = (avg: bigint) => (side === 'buy' ? avg * 10_000n <= oraclePrice * BigInt(10_000 + impactBps) : avg * 10_000n >= oraclePrice * BigInt(10_000 - impactBps))
-      // A quote of `amount`, if the router can fill it within the level.
-      const meets = (amount: bigint) => {
-        try {
-          const q = engine.quote(market, side, amount, 0)
-          return q.amountOut > 0n && within(q.averagePrice) ? q : undefined
-        } catch (err) {
-          if (typeof (err as { code?: unknown }).code === 'string') return undefined // not fillable (liquidity, limits)
-          throw err
-        }
-      }
-      let lo = known
-      let hi = known > 0n ? known * 2n : START
-      for (let k = 0; k < MAX_DOUBLINGS && meets(hi); k++) {
-        lo = hi
-        hi *= 2n
-      }
-      // Stops at the precision, or when even a millionth of a unit cannot meet the level.
-      for (let k = 0; k < MAX_BISECTIONS && hi - lo > hi / PRECISION && !(lo === 0n && hi <= START / 1_000_000n); k++) {
-        const mid = (lo + hi) / 2n
-        if (meets(mid)) lo = mid
-        else hi = mid
-      }
-      const q = lo > 0n ? meets(lo) : undefined
-      known = q ? lo : known
-      levels.push(q ? { side, impactBps, amountIn: lo, amountOut: q.amountOut, avgPrice: q.averagePrice } : { side, impactBps, amountIn: 0n, amountOut: 0n, avgPrice: null })
+      const limit = oraclePrice * BigInt(side === 'buy' ? 10_000 + impactBps : 10_000 - impactBps)
+      // How far a quote's average price lies past the level (≤ 0: within it), in oracle-bps units.
+      const excess = (q: Quote) => (side === 'buy' ? q.averagePrice * 10_000n - limit : limit - q.averagePrice * 10_000n)
+      const level = searchLevel(quote, excess, known)
+      if (level) known = level
+      levels.push(level ? { side, impactBps, amountIn: level.amount, amountOut: level.q.amountOut, avgPrice: level.q.averagePrice } : { side, impactBps, amountIn: 0n, amountOut: 0n, avgPrice: null })
     }
   }
   return { market, eventSeq, oraclePrice, levels }
+}
+
+// The largest size whose quote is within the level (excess ≤ 0), to 1/PRECISION: grow a bracket
+// from the last known size, then narrow it by false position (Illinois variant: an end kept twice
+// has its excess halved, so both ends close in) with bisection where an end has no quote.
+function searchLevel(quote: (a: bigint) => Quote | undefined, excess: (q: Quote) => bigint, known?: { amount: bigint; q: Quote }): { amount: bigint; q: Quote } | undefined {
+  let lo = known
+  let hi = known ? known.amount * 2n : START
+  let hiQ = quote(hi)
+  for (let k = 0; k < MAX_GROWTHS && hiQ && excess(hiQ) <= 0n; k++) {
+    lo = { amount: hi, q: hiQ }
+    hi *= GROWTH
+    hiQ = quote(hi)
+  }
+  if (!lo) {
+    // Nothing at a whole unit: either a smaller size meets the level, or (dust) none does.
+    const dustQ = quote(DUST)
+    if (!dustQ || excess(dustQ) > 0n) return undefined
+    lo = { amount: DUST, q: dustQ }
+  }
+  let wLo = excess(lo.q)
+  let wHi = hiQ ? excess(hiQ) : undefined
+  let kept: 'lo' | 'hi' | undefined
+  for (let k = 0; k < MAX_STEPS && hi - lo.amount > hi / PRECISION; k++) {
+    const span = hi - lo.amount
+    let mid: bigint = wHi !== undefined && wHi > wLo ? lo.amount + (span * -wLo) / (wHi - wLo) : lo.amount + span / 2n
+    if (mid <= lo.amount) mid = lo.amount + 1n
+    if (mid >= hi) mid = hi - 1n
+    const q = quote(mid)
+    if (q && excess(q) <= 0n) {
+      lo = { amount: mid, q }
+      wLo = excess(q)
+      if (kept === 'hi' && wHi !== undefined) wHi /= 2n
+      kept = 'hi'
+    } else {
+      hi = mid
+      wHi = q ? excess(q) : undefined
+      if (kept === 'lo') wLo /= 2n
+      kept = 'lo'
+    }
+  }
+  return lo
 }
 
 /** Publishes an update of a channel to its subscribers (ChannelHub.update). */
@@ -86,7 +122,7 @@ type Publish = (topic: string, channel: string, data: () => unknown) => void
 
 /** The depth channels: views cached per engine seq, updates coalesced per market. */
 export class DepthBook {
-  private readonly cache = new Map<string, DepthView>()
+  private readonly cache = new Map<string, { view: DepthView; at: number }>()
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly lastPublished = new Map<string, number>()
   private stopped = false
@@ -97,12 +133,15 @@ export class DepthBook {
     private readonly intervalMs = 250,
   ) {}
 
-  /** The market's depth now (recomputed only when the engine moved on since the last one). */
-  view(market: string): DepthView {
+  /** The market's depth: recomputed when the engine moved on, but for snapshots and REST at most
+   *  once per `intervalMs` (a burst of requests costs one computation; the update that a change
+   *  schedules is always `fresh`). */
+  view(market: string, fresh = false): DepthView {
     const cached = this.cache.get(market)
-    if (cached && cached.eventSeq === this.engine.state.seq) return cached
+    const at = performance.now()
+    if (cached && (cached.view.eventSeq === this.engine.state.seq || (!fresh && at - cached.at < this.intervalMs))) return cached.view
     const view = computeDepth(this.engine, market)
-    this.cache.set(market, view)
+    this.cache.set(market, { view, at })
     return view
   }
 
@@ -113,7 +152,7 @@ export class DepthBook {
     const timer = setTimeout(() => {
       this.pending.delete(market)
       this.lastPublished.set(market, performance.now())
-      this.publish(`depth:${market}`, `depth:${market}`, () => this.view(market))
+      this.publish(`depth:${market}`, `depth:${market}`, () => this.view(market, true)) // an update shows the change that caused it
     }, wait)
     timer.unref()
     this.pending.set(market, timer)

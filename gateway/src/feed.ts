@@ -5,8 +5,8 @@ import type { LoggedEvent } from '../../engine/src/store/event-store.js'
 import { eventChannel, type Venue } from '../../engine/src/venue.js'
 import { CandleBook } from './candles.js'
 import type { ChannelHub } from './channels.js'
-import { DepthBook } from './depth.js'
 import { accountsOf, accountView, fillView, marketView, quotesView, tradeView, type TradeView } from './views.js'
+import { DepthBook } from './depth.js'
 
 /** How many recent trades a `trades:<market>` snapshot carries. */
 export const RECENT_TRADES = 100

@@ -192,9 +192,14 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
   )
 
   // Browser sessions (Sign-In with Ethereum).
-  route('get', '/v1/auth/nonce', () => new WithHeaders(ctx.browser.siwe.nonces.issue(ctx.now()), [NO_STORE]))
+  route('get', '/v1/auth/nonce', (r) => {
+    ctx.browser.throttle(r.ip, ctx.now())
+    return new WithHeaders(ctx.browser.siwe.nonces.issue(ctx.now()), [NO_STORE])
+  })
   route('post', '/v1/auth/siwe', (r) => {
+    ctx.browser.throttle(r.ip, ctx.now())
     const { view, setCookie } = ctx.browser.signIn(r.body, browserHeaders(r), ctx.now())
+    ctx.logger.info({ address: view.address, ip: r.ip }, 'wallet signed in')
     return new WithHeaders(view, [['set-cookie', setCookie], NO_STORE])
   })
   route('get', '/v1/auth/session', (r) => new WithHeaders(ctx.browser.sessionView(browserHeaders(r), ctx.now()), [NO_STORE]))

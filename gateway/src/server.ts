@@ -6,8 +6,8 @@ import type { HttpResponse, WebSocket, us_listen_socket } from 'uWebSockets.js'
 import type { Venue } from '../../engine/src/venue.js'
 import { ApiKeyAuthenticator, type ApiKeyConfig, type Authenticator } from './auth.js'
 import { ChannelHub } from './channels.js'
-import { DevFaucet, type DevFaucetOptions } from './faucet.js'
 import { InvalidRequestError, IpBannedError, MalformedJsonError, MessageTooLargeError, TooManyConnectionsError, toWireError, type WireError } from './errors.js'
+import { DevFaucet, type DevFaucetOptions } from './faucet.js'
 import { EventFeed } from './feed.js'
 import { callMethod, ORDER_METHODS, resnapshot, type Connection, type MethodContext, type Session } from './methods.js'
 import { GatewayMetrics } from './metrics.js'
@@ -264,18 +264,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
   })
   if (options.webRoot !== undefined) registerStatic(app, options.webRoot, replyNotFound)
-  registerRest(app, {
-    venue,
-    metrics,
-    logger,
-    now,
-    methods: ctx,
-    limiter,
-    maxBodyBytes: maxMessageBytes,
-    health: () => ({ connections: sockets.size, uptimeMs: Date.now() - startedAt }),
-    browser,
-    ...(options.devFaucet ? { faucet: new DevFaucet(venue, options.devFaucet) } : {}),
-  })
+  registerRest(app, { venue, metrics, logger, now, methods: ctx, limiter, maxBodyBytes: maxMessageBytes, health: () => ({ connections: sockets.size, uptimeMs: Date.now() - startedAt }), browser, faucet: options.devFaucet && new DevFaucet(venue, options.devFaucet) })
 
   await feed.start()
   const host = options.host ?? '127.0.0.1'

@@ -4,7 +4,8 @@
 // the browser send the cookie, but not forge the Origin header), which is the CSRF guard.
 import { randomBytes } from 'node:crypto'
 import type { Principal } from './auth.js'
-import { OriginNotAllowedError, SiweInvalidMessageError, UnauthorizedError } from './errors.js'
+import { OriginNotAllowedError, RateLimitedError, SiweInvalidMessageError, UnauthorizedError } from './errors.js'
+import { TokenBucket } from './rate-limit.js'
 import { siweSignInBody } from './schema.js'
 import { SiweVerifier, type SiweOptions } from './siwe.js'
 
@@ -107,6 +108,9 @@ export interface BrowserAuthOptions extends SiweOptions {
   maxSessions?: number
   /** Add `Secure` to the cookie (behind TLS). */
   secureCookie?: boolean
+  /** Sign-in requests (nonce and sign-in) per second per IP (default 10, burst 30): past it, RATE_LIMITED. */
+  signInsPerSecond?: number
+  signInBurst?: number
 }
 
 /** What the session routes answer: the session as its owner sees it. */
@@ -123,12 +127,28 @@ export class BrowserAuth {
   readonly sessions: SessionStore
   readonly origins: OriginPolicy
   private readonly secure: boolean
+  private readonly perIp = new Map<string, TokenBucket>()
 
-  constructor(options: BrowserAuthOptions = {}, allowedOrigins?: readonly string[]) {
+  constructor(
+    private readonly options: BrowserAuthOptions = {},
+    allowedOrigins?: readonly string[],
+  ) {
     this.siwe = new SiweVerifier(options)
     this.sessions = new SessionStore(options.sessionTtlMs, options.maxSessions)
     this.origins = new OriginPolicy(allowedOrigins)
     this.secure = options.secureCookie ?? false
+  }
+
+  /** Takes a sign-in token of the IP (nonce and sign-in requests): a flood can neither evict every
+   *  nonce nor grind signatures. RATE_LIMITED when the IP has none left. */
+  throttle(ip: string, now: number): void {
+    let bucket = this.perIp.get(ip)
+    if (!bucket) {
+      if (this.perIp.size >= 10_000) this.perIp.clear() // bounded; a full reset only forgets the buckets
+      this.perIp.set(ip, (bucket = new TokenBucket(this.options.signInsPerSecond ?? 10, this.options.signInBurst ?? 30, now)))
+    }
+    const r = bucket.take(now)
+    if (!r.ok) throw new RateLimitedError('sign-in', r.retryAfterMs)
   }
 
   /** `POST /v1/auth/siwe`: verifies the signed message and opens a session; nothing is created on a refusal. */

@@ -40,14 +40,31 @@ export class TestClient {
     })
   }
 
-  /** Connects to a gateway's ws:// URL. */
-  static async connect(url: string): Promise<TestClient> {
-    const ws = new WebSocket(url)
+  /** Connects to a gateway's ws:// URL (with extra upgrade headers: Cookie, Origin...). */
+  static async connect(url: string, headers?: Record<string, string>): Promise<TestClient> {
+    const ws = new WebSocket(url, headers ? { headers } : {})
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve())
       ws.once('error', reject)
     })
     return new TestClient(ws)
+  }
+
+  /** Attempts an upgrade the gateway should refuse: its HTTP status and JSON body. */
+  static async refusedUpgrade(url: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+    const ws = new WebSocket(url, { headers })
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => {
+        ws.close()
+        reject(new Error('the upgrade was accepted'))
+      })
+      ws.once('unexpected-response', (_req, res) => {
+        let text = ''
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }))
+      })
+      ws.once('error', (err) => reject(err))
+    })
   }
 
   private wake(): void {
