@@ -31,7 +31,6 @@ export function useChannel<T>(channel: string | null, reduce: (state: T, push: P
     dispatch({ reset: true })
     if (channel === null) return
     return client.subscribe(channel, dispatch)
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, channel, key])
   return state
 }
