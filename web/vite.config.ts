@@ -5,7 +5,18 @@ import { defineConfig } from 'vite'
 export default defineConfig({
   root: import.meta.dirname,
   base: '/',
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1500 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 1500,
+    // Libraries change less often than the terminal: their own hashed chunks stay cached across releases.
+    rollupOptions: {
+      output: {
+        manualChunks: (id: string) => (id.includes('node_modules/ethers') || id.includes('node_modules/@noble') ? 'ethers' : id.includes('node_modules/recharts') || id.includes('node_modules/d3-') ? 'charts' : id.includes('node_modules/') ? 'vendor' : undefined),
+      },
+    },
+  },
   // A dev server (`npm run dev --workspace @fluxion/web`) proxies the API to a running `npm start`.
   server: {
     proxy: {
