@@ -45,6 +45,8 @@ describe('static web root', () => {
       assert.equal(res.status, 200, path)
       assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8')
       assert.equal(res.headers.get('cache-control'), 'no-cache')
+      assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'.*frame-ancestors 'none'/)
+      assert.equal(res.headers.get('x-frame-options'), 'DENY')
       assert.equal(await res.text(), INDEX)
     }
   })
@@ -54,6 +56,7 @@ describe('static web root', () => {
     assert.equal(js.status, 200)
     assert.equal(js.headers.get('content-type'), 'text/javascript; charset=utf-8')
     assert.equal(js.headers.get('cache-control'), 'public, max-age=31536000, immutable')
+    assert.equal(js.headers.get('x-content-type-options'), 'nosniff')
     assert.equal(await js.text(), SCRIPT)
     const css = await fetch(`${gateway.httpUrl}/assets/style-Zz9_Yy8-.css`)
     assert.equal(css.headers.get('content-type'), 'text/css; charset=utf-8')

@@ -30,6 +30,16 @@ const CONTENT_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 }
 
+/**
+ * Headers of the terminal's HTML: scripts only from this origin, connections only back to it (the
+ * API and /ws), no framing (a trading page must not be clickjacked). Recharts styles inline.
+ */
+export const HTML_SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+}
+
 /** Paths the REST routes and the WebSocket endpoint own: never answered with the terminal. */
 const API_ROOTS = ['/v1', '/ws', '/metrics']
 
@@ -106,6 +116,7 @@ export function registerStatic(app: TemplatedApp, root: string, notFound: (res: 
     res.cork(() => {
       res.writeStatus(file === missingBuild ? '503 Service Unavailable' : '200 OK')
       res.writeHeader('content-type', file.contentType).writeHeader('cache-control', file.cacheControl).writeHeader('x-content-type-options', 'nosniff')
+      if (file.contentType.startsWith('text/html')) for (const [name, value] of Object.entries(HTML_SECURITY_HEADERS)) res.writeHeader(name, value)
       res.end(file.body)
     })
   })

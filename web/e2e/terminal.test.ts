@@ -72,6 +72,7 @@ test('terminal: dev wallet sign-in, live prices, slippage refusal, a swap filled
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))
+  page.on('console', (m) => m.type() === 'error' && /Content Security Policy/i.test(m.text()) && pageErrors.push(m.text()))
   await page.goto(url)
 
   // Prices arrive and move (the demo's oracle feeds, through the `markets` channel).
