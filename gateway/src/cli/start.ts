@@ -33,23 +33,31 @@ const HELP = `Usage: npm start -- [options]
 Environment: PORT, DATABASE_URL (PostgreSQL instead of PGlite), REDIS_URL (Redis bus instead of
 in-process), FLUXION_DATA_DIR.`
 
-const { values: args } = parseArgs({
-  options: {
-    port: { type: 'string', default: process.env.PORT ?? '8080' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'web-root': { type: 'string' },
-    'data-dir': { type: 'string' },
-    'db-schema': { type: 'string' },
-    rate: { type: 'string', default: '2000' },
-    takers: { type: 'string', default: '50' },
-    seed: { type: 'string', default: '1' },
-    duration: { type: 'string' },
-    'snapshot-every': { type: 'string', default: '100000' },
-    'print-acks': { type: 'boolean', default: false },
-    quiet: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-})
+// A malformed command line gets one line and exit code 2, not a stack trace.
+const args = (() => {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: process.env.PORT ?? '8080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'web-root': { type: 'string' },
+        'data-dir': { type: 'string' },
+        'db-schema': { type: 'string' },
+        rate: { type: 'string', default: '2000' },
+        takers: { type: 'string', default: '50' },
+        seed: { type: 'string', default: '1' },
+        duration: { type: 'string' },
+        'snapshot-every': { type: 'string', default: '100000' },
+        'print-acks': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${HELP}`)
+    process.exit(2)
+  }
+})()
 if (args.help) {
   console.log(HELP)
   process.exit(0)
@@ -66,8 +74,8 @@ const rate = positiveInt('rate', args.rate)
 const takers = positiveInt('takers', args.takers)
 const seed = positiveInt('seed', args.seed)
 const snapshotEvery = positiveInt('snapshot-every', args['snapshot-every'])
-const port = Number(args.port)
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
+const port = /^\d{1,5}$/.test(args.port ?? '') ? Number(args.port) : NaN
+if (!(port >= 0 && port <= 65535)) {
   console.error(`--port must be an integer in 0..65535, got ${args.port}`)
   process.exit(2)
 }
