@@ -7,6 +7,10 @@ import { ProtocolError } from '../lib/protocol.js'
 import { checkTicket, MAX_SLIPPAGE_BPS, SLIPPAGE_PRESETS, type Quote } from '../lib/ticket.js'
 
 type Kind = 'market' | 'limit'
+
+/** The fee in whichever assets it is taken (input, output or both). */
+const feeText = (feeIn: bigint, inAsset: string, feeOut: bigint, outAsset: string): string =>
+  [feeIn > 0n ? `${formatWad(feeIn, 6)} ${inAsset}` : '', feeOut > 0n || feeIn === 0n ? `${formatWad(feeOut, 6)} ${outAsset}` : ''].filter(Boolean).join(' + ')
 type Outcome = { ok: true; text: string } | { ok: false; text: string }
 
 export function OrderTicket({ market, base, quote: quoteAsset, signedIn }: { market: string; base: string; quote: string; signedIn: boolean }) {
@@ -142,7 +146,7 @@ export function OrderTicket({ market, base, quote: quoteAsset, signedIn }: { mar
           {quote ? formatBps(quote.impactBps) : '—'}
         </dd>
         <dt>Fee</dt>
-        <dd>{check ? `${formatWad(check.feeOut, 6)} ${outAsset}${check.feeIn > 0n ? ` + ${formatWad(check.feeIn, 6)} ${inAsset}` : ''}` : '—'}</dd>
+        <dd data-testid="quote-fee">{check ? feeText(check.feeIn, inAsset, check.feeOut, outAsset) : '—'}</dd>
         <dt>Minimum received</dt>
         <dd data-testid="quote-min">{check ? `${formatWad(check.minReceived, 6)} ${outAsset}` : '—'}</dd>
       </dl>
