@@ -111,6 +111,8 @@ test('terminal: dev wallet sign-in, live prices, slippage refusal, a swap filled
   await page.waitForFunction(() => document.querySelector('[data-testid="submit"]')?.textContent === 'Buy sETH', null, { timeout: 15_000 })
   assert.match(await text(page, 'quote-out'), /^\d[\d,]*\.\d{6} sETH$/)
   assert.match(await text(page, 'quote-min'), /^\d[\d,]*\.\d{6} sETH$/)
+  assert.match(await text(page, 'quote-fee'), /^\d[\d,]*\.\d{6} (fUSD|sETH)( \+ \d[\d,]*\.\d{6} sETH)?$/)
+  assert.match(await text(page, 'quote-impact'), /^-?\d+\.\d{2}%$/)
   await page.getByTestId('submit').click()
   await page.getByTestId('order-outcome').waitFor({ timeout: 15_000 })
   assert.match(await text(page, 'order-outcome'), /^o\d+ filled$/)
