@@ -83,6 +83,21 @@ describe('static web root', () => {
     }
   })
 
+  test('without a build, / says how to make one and the API still answers', async () => {
+    const empty = join(dir, 'no-build')
+    mkdirSync(empty)
+    const bare = await startGateway({ venue, port: 0, webRoot: empty, logger: pino({ level: 'silent' }), defaultMetrics: false })
+    try {
+      const res = await fetch(`${bare.httpUrl}/`)
+      assert.equal(res.status, 503)
+      assert.match(await res.text(), /npm run build --workspace @fluxion\/web/)
+      assert.equal((await fetch(`${bare.httpUrl}/assets/index-AbCd1234.js`)).status, 404)
+      assert.equal((await fetch(`${bare.httpUrl}/v1/health`)).status, 200)
+    } finally {
+      await bare.close()
+    }
+  })
+
   test('API paths stay the API: REST answers, unknown /v1 paths are 404 JSON', async () => {
     const markets = await fetch(`${gateway.httpUrl}/v1/markets`)
     assert.equal(markets.status, 200)
