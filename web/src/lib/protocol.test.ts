@@ -107,6 +107,16 @@ describe('ProtocolClient against a real gateway', () => {
     assert.ok((fresh.data as { trades: unknown[] }).trades.length >= 1)
   })
 
+  test('closing rejects requests in flight and later ones with DISCONNECTED', async () => {
+    const c = await connected()
+    const inFlight = c.request('quote', { market: 'sETH', side: 'buy', amountIn: '1000000000000000000' })
+    c.close()
+    const disconnected = (err: unknown) => err instanceof ProtocolError && err.code === 'DISCONNECTED'
+    await assert.rejects(inFlight, disconnected)
+    await assert.rejects(c.request('ping'), disconnected)
+    assert.equal(c.status, 'closed')
+  })
+
   test('a reconnect resubscribes every channel and the client keeps getting pushes', async () => {
     const c = await connected()
     const snapshots: string[] = []
