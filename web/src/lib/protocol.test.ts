@@ -127,4 +127,23 @@ describe('ProtocolClient against a real gateway', () => {
     await waitFor(() => (snapshots.length === 4 ? true : undefined), 'snapshots after the reconnect')
     assert.deepEqual(snapshots.slice(2).sort(), ['markets', 'quotes:sETH'])
   })
+
+  test('when the gateway closes the socket, the client reconnects by itself and resubscribes', async () => {
+    // A gateway whose connections live 400 ms: it ends each one (1001) and the client must come back.
+    const short = await startGateway({ venue, port: 0, maxLifetimeMs: 400, lifetimeNoticeMs: 100, logger: pino({ level: 'silent' }), defaultMetrics: false })
+    const c = new ProtocolClient(short.url, open)
+    clients.push(c)
+    const statuses: string[] = []
+    c.onStatus((s) => statuses.push(s))
+    const snapshots: number[] = []
+    c.subscribe('markets', (p) => p.type === 'snapshot' && snapshots.push(p.seq))
+    c.connect()
+    try {
+      await waitFor(() => (snapshots.length >= 3 ? true : undefined), 'snapshots from three connections', 15_000)
+      assert.ok(statuses.filter((s) => s === 'closed').length >= 2, statuses.join(' '))
+    } finally {
+      c.close()
+      await short.close()
+    }
+  })
 })

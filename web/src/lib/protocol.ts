@@ -112,6 +112,8 @@ export class ProtocolClient {
     ws.onmessage = (ev: MessageEvent) => {
       if (this.ws === ws) this.receive(typeof ev.data === 'string' ? ev.data : String(ev.data))
     }
+    // A failed connect or a dropped socket is followed by a close, which schedules the retry.
+    ws.onerror = () => undefined
     ws.onclose = () => {
       if (this.ws !== ws) return
       this.ws = undefined
