@@ -94,6 +94,12 @@ const STATUS: Record<string, string> = {
 /** The HTTP status line of an error code (422 for the engine's refusals not listed). */
 export const httpStatusOf = (code: string): string => STATUS[code] ?? '422 Unprocessable Entity'
 
+/** Answers a request for a route or file that does not exist: 404 `NOT_FOUND` as JSON. */
+export function replyNotFound(res: HttpResponse, method: string, url: string): void {
+  const error = toWireError(new NotFoundError(`${method} ${url}`))
+  res.writeStatus(httpStatusOf(error.code)).writeHeader('content-type', 'application/json').end(encode({ error }))
+}
+
 const AUTH_HEADERS = ['x-fluxion-key', 'x-fluxion-timestamp', 'x-fluxion-recv-window', 'x-fluxion-nonce', 'x-fluxion-signature', 'cookie', 'origin', 'host']
 
 /** Registers the REST routes on the app. */
@@ -217,10 +223,7 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
       (err: unknown) => ctx.logger.error({ err }, 'metrics failed'),
     )
   })
-  app.any('/*', (res, req) => {
-    const error = toWireError(new NotFoundError(`${req.getMethod().toUpperCase()} ${req.getUrl()}`))
-    res.writeStatus(httpStatusOf(error.code)).writeHeader('content-type', 'application/json').end(encode({ error }))
-  })
+  app.any('/*', (res, req) => replyNotFound(res, req.getMethod().toUpperCase(), req.getUrl()))
 
   // Authenticates one REST request and checks the permission: from its X-Fluxion-* headers, or
   // else from the session cookie (whose Origin must be allowed when the request changes state).

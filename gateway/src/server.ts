@@ -12,9 +12,10 @@ import { EventFeed } from './feed.js'
 import { callMethod, ORDER_METHODS, resnapshot, type Connection, type MethodContext, type Session } from './methods.js'
 import { GatewayMetrics } from './metrics.js'
 import { RateLimiter, type RateLimits } from './rate-limit.js'
-import { httpStatusOf, registerRest } from './rest.js'
+import { httpStatusOf, registerRest, replyNotFound } from './rest.js'
 import { envelopeId, parseRequest } from './schema.js'
 import { BrowserAuth, type BrowserAuthOptions } from './session.js'
+import { registerStatic } from './static.js'
 import { loadUws } from './uws.js'
 import { encode, errorFrame, resultFrame } from './wire.js'
 
@@ -52,6 +53,8 @@ export interface GatewayOptions {
   lifetimeNoticeMs?: number
   /** Token-bucket limits (see rate-limit.ts for the defaults). */
   rateLimits?: Partial<RateLimits>
+  /** Directory of the built web terminal (web/dist) to serve at `/` (default: none, API only). */
+  webRoot?: string
   /** Register Node's default process metrics (default true). */
   defaultMetrics?: boolean
   /** Sign-In with Ethereum and browser sessions (domain, chain id, TTLs, Secure cookie). */
@@ -260,6 +263,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
     },
   })
+  if (options.webRoot !== undefined) registerStatic(app, options.webRoot, replyNotFound)
   registerRest(app, { venue, metrics, logger, now, methods: ctx, limiter, maxBodyBytes: maxMessageBytes, health: () => ({ connections: sockets.size, uptimeMs: Date.now() - startedAt }), browser, faucet: options.devFaucet && new DevFaucet(venue, options.devFaucet) })
 
   await feed.start()

@@ -8,17 +8,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { test } from 'node:test'
-import { decodeEvent } from './events.js'
-import { openEventStore } from './store/open-event-store.js'
-import { dropTestSchema, TEST_DATABASE_URL, uniqueName } from './store/test-servers.js'
-import { recoverState } from './venue.js'
+import { decodeEvent } from '../../../engine/src/events.js'
+import { openEventStore } from '../../../engine/src/store/open-event-store.js'
+import { dropTestSchema, TEST_DATABASE_URL, uniqueName } from '../../../engine/src/store/test-servers.js'
+import { recoverState } from '../../../engine/src/venue.js'
 
-const root = join(import.meta.dirname, '..', '..')
-const program = join(import.meta.dirname, 'cli', 'start.ts')
+const root = join(import.meta.dirname, '..', '..', '..')
+const program = join(import.meta.dirname, 'start.ts')
 
 /** Runs the engine until it has acknowledged `fills` fills, SIGKILLs it, returns the acknowledged seqs. */
 async function runAndKill(args: string[], env: Record<string, string>, fills: number): Promise<number[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', program, '--print-acks', '--rate', '4000', '--seed', '7', '--snapshot-every', '500', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', program, '--print-acks', '--rate', '4000', '--seed', '7', '--snapshot-every', '500', '--port', '0', ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,17 +1,24 @@
-// `npm start`: the engine on embedded defaults (PGlite in ./data/fluxion, in-process bus) with
-// the demo markets, simulated makers, takers and a keeper trading through the real order path,
-// and a live status line. DATABASE_URL and REDIS_URL switch to real servers.
+// `npm start`, the composition root: the engine on embedded defaults (PGlite in ./data/fluxion,
+// in-process bus) with the demo markets, simulated makers, takers and a keeper trading through the
+// real order path, the gateway (WebSocket + REST) and the web terminal it serves, and a live
+// status line. DATABASE_URL and REDIS_URL switch to real servers. It lives in the gateway package
+// because the gateway may import the engine, never the other way round.
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { RiskPool } from '@fluxion/workers'
-import { demoFeeds } from '../demo/feeds.js'
-import { demoGenesis } from '../demo/markets.js'
-import { DemoSimulation } from '../demo/simulation.js'
-import { formatPrice } from '../oracle/price.js'
-import { redactUrl } from '../store/redact-url.js'
-import { Venue } from '../venue.js'
+import { demoFeeds } from '../../../engine/src/demo/feeds.js'
+import { demoGenesis } from '../../../engine/src/demo/markets.js'
+import { DemoSimulation } from '../../../engine/src/demo/simulation.js'
+import { formatPrice } from '../../../engine/src/oracle/price.js'
+import { redactUrl } from '../../../engine/src/store/redact-url.js'
+import { Venue } from '../../../engine/src/venue.js'
+import { startGateway } from '../server.js'
 
 const HELP = `Usage: npm start -- [options]
 
+  --port <n>           gateway port (default $PORT or 8080; 0 picks a free one)
+  --host <addr>        gateway interface (default 127.0.0.1)
+  --web-root <dir>     built terminal to serve (default web/dist)
   --data-dir <dir>     PGlite data directory (default $FLUXION_DATA_DIR or ./data/fluxion)
   --db-schema <name>   with DATABASE_URL: keep the log in this schema (default: search_path)
   --rate <n>           orders per second from the simulated traders (default 2000)
@@ -23,23 +30,34 @@ const HELP = `Usage: npm start -- [options]
   --quiet              no status line
   -h, --help
 
-Environment: DATABASE_URL (PostgreSQL instead of PGlite), REDIS_URL (Redis bus instead of
+Environment: PORT, DATABASE_URL (PostgreSQL instead of PGlite), REDIS_URL (Redis bus instead of
 in-process), FLUXION_DATA_DIR.`
 
-const { values: args } = parseArgs({
-  options: {
-    'data-dir': { type: 'string' },
-    'db-schema': { type: 'string' },
-    rate: { type: 'string', default: '2000' },
-    takers: { type: 'string', default: '50' },
-    seed: { type: 'string', default: '1' },
-    duration: { type: 'string' },
-    'snapshot-every': { type: 'string', default: '100000' },
-    'print-acks': { type: 'boolean', default: false },
-    quiet: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-})
+// A malformed command line gets one line and exit code 2, not a stack trace.
+const args = (() => {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: process.env.PORT ?? '8080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'web-root': { type: 'string' },
+        'data-dir': { type: 'string' },
+        'db-schema': { type: 'string' },
+        rate: { type: 'string', default: '2000' },
+        takers: { type: 'string', default: '50' },
+        seed: { type: 'string', default: '1' },
+        duration: { type: 'string' },
+        'snapshot-every': { type: 'string', default: '100000' },
+        'print-acks': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${HELP}`)
+    process.exit(2)
+  }
+})()
 if (args.help) {
   console.log(HELP)
   process.exit(0)
@@ -56,6 +74,11 @@ const rate = positiveInt('rate', args.rate)
 const takers = positiveInt('takers', args.takers)
 const seed = positiveInt('seed', args.seed)
 const snapshotEvery = positiveInt('snapshot-every', args['snapshot-every'])
+const port = /^\d{1,5}$/.test(args.port ?? '') ? Number(args.port) : NaN
+if (!(port >= 0 && port <= 65535)) {
+  console.error(`--port must be an integer in 0..65535, got ${args.port}`)
+  process.exit(2)
+}
 const duration = args.duration === undefined ? undefined : positiveInt('duration', args.duration)
 
 const started = performance.now()
@@ -70,6 +93,9 @@ const printAck = args['print-acks'] ? (seq: number) => process.stdout.write(`ack
 const sim = new DemoSimulation(venue, demoFeeds(Date.now(), seed), risk, { ordersPerSecond: rate, takers, seed, ...(printAck ? { onAck: printAck } : {}) })
 await sim.prepare()
 sim.start()
+const webRoot = args['web-root'] ?? join(import.meta.dirname, '..', '..', '..', 'web', 'dist')
+// The development wallet of the terminal starts empty: the embedded demo lends it 100,000 fUSD a go.
+const gateway = await startGateway({ venue, port, host: args.host!, webRoot, devFaucet: { asset: 'fUSD', amount: 100_000n * 10n ** 18n } })
 
 const store = process.env.DATABASE_URL ? `PostgreSQL (${redactUrl(process.env.DATABASE_URL)})` : `PGlite in ${args['data-dir'] ?? process.env.FLUXION_DATA_DIR ?? './data/fluxion'}`
 const bus = process.env.REDIS_URL ? `Redis (${redactUrl(process.env.REDIS_URL)}), channels fluxion.events.<market|accounts>` : 'in-process'
@@ -80,7 +106,9 @@ log(
     `  log:      ${store}; recovered ${recovery.replayed} events after snapshot #${recovery.fromSnapshot} in ${recovery.ms.toFixed(0)} ms`,
     `  bus:      ${bus}`,
     `  markets:  ${[...venue.engine.state.markets.keys()].join(', ')} against fUSD (oracle pools; sETH also constant product)`,
-    `  connect:  the gateway (WebSocket/REST) is issue 5; meanwhile read the log: ${process.env.DATABASE_URL ? 'psql "$DATABASE_URL" -c "select * from events order by seq desc limit 5"' : 'stop the engine, then open the PGlite directory'}`,
+    `  terminal: ${gateway.httpUrl}/`,
+    `  ws:       ${gateway.url} (protocol v1, docs/protocol.md)`,
+    `  rest:     ${gateway.httpUrl}/v1/markets, /v1/health, /metrics; dev faucet POST /v1/dev/faucet (100,000 fUSD)`,
     `  traders:  ${takers} takers, 3 makers, 1 keeper at ${rate} orders/s — Ctrl-C stops`,
   ].join('\n'),
 )
@@ -112,6 +140,7 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return
   stopping = true
   clearInterval(status)
+  await gateway.close()
   await sim.stop()
   const refused = [...sim.refused].map(([c, n]) => `${c} ${n}`).join(', ')
   const total = sim.submitLatency.overall()

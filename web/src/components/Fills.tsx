@@ -1,0 +1,42 @@
+// The signed-in account's fills this session (`fills` channel), newest first.
+import { Table } from './Table.js'
+import { formatPrice, formatWad } from '../lib/format.js'
+import { fillPrice } from '../lib/ticket.js'
+
+/** A private fill (`fills` channel data). */
+export interface FillData {
+  market: string
+  orderId: string
+  side: 'buy' | 'sell'
+  amountIn: string
+  amountOut: string
+  fromEscrow: boolean
+  eventSeq: number
+  ts: number
+}
+
+export function Fills({ fills }: { fills: FillData[] }) {
+  return (
+    <section className="panel fills" aria-label="My fills">
+      <h2>My fills</h2>
+      {fills.length === 0 ? (
+        <p className="muted">No fills yet.</p>
+      ) : (
+        <Table head={['time', 'order', 'side', 'paid', 'got', 'price']} testId="fills">
+            {fills.map((f) => (
+              <tr key={f.eventSeq} className={f.side}>
+                <td>{new Date(f.ts).toLocaleTimeString()}</td>
+                <td>{f.orderId}</td>
+                <td>
+                  {f.side} {f.market}
+                </td>
+                <td>{formatWad(f.amountIn, 4)}</td>
+                <td>{formatWad(f.amountOut, 6)}</td>
+                <td>{formatPrice(fillPrice(f.side, BigInt(f.amountIn), BigInt(f.amountOut)))}</td>
+              </tr>
+            ))}
+        </Table>
+      )}
+    </section>
+  )
+}
