@@ -10,6 +10,7 @@ import { demoFeeds } from '../../../engine/src/demo/feeds.js'
 import { demoGenesis } from '../../../engine/src/demo/markets.js'
 import { DemoSimulation } from '../../../engine/src/demo/simulation.js'
 import { formatPrice } from '../../../engine/src/oracle/price.js'
+import { startCommandServerFromEnv } from '../../../engine/src/replica/command-server.js'
 import { redactUrl } from '../../../engine/src/store/redact-url.js'
 import { Venue } from '../../../engine/src/venue.js'
 import { startGateway } from '../server.js'
@@ -88,6 +89,8 @@ const venue = await Venue.open({
   genesis: demoGenesis(),
   snapshotEvery,
 })
+// With REDIS_URL, gateway processes elsewhere (gateway/src/cli/gateway.ts) forward orders here.
+const commands = await startCommandServerFromEnv(venue)
 const risk = new RiskPool({ threads: 1 })
 const printAck = args['print-acks'] ? (seq: number) => process.stdout.write(`ack ${seq}\n`) : undefined
 const sim = new DemoSimulation(venue, demoFeeds(Date.now(), seed), risk, { ordersPerSecond: rate, takers, seed, ...(printAck ? { onAck: printAck } : {}) })
@@ -104,7 +107,7 @@ log(
   [
     `Fluxion engine up in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     `  log:      ${store}; recovered ${recovery.replayed} events after snapshot #${recovery.fromSnapshot} in ${recovery.ms.toFixed(0)} ms`,
-    `  bus:      ${bus}`,
+    `  bus:      ${bus}${commands ? '; serving forwarded commands for gateway processes (npm run gateway)' : ''}`,
     `  markets:  ${[...venue.engine.state.markets.keys()].join(', ')} against fUSD (oracle pools; sETH also constant product)`,
     `  terminal: ${gateway.httpUrl}/`,
     `  ws:       ${gateway.url} (protocol v1, docs/protocol.md)`,
@@ -142,6 +145,7 @@ async function shutdown(code: number): Promise<void> {
   clearInterval(status)
   await gateway.close()
   await sim.stop()
+  await commands?.close()
   const refused = [...sim.refused].map(([c, n]) => `${c} ${n}`).join(', ')
   const total = sim.submitLatency.overall()
   log(`stopped at seq ${venue.engine.state.seq}: ${total.count} orders acknowledged (p50 ${total.p50.toFixed(2)} ms, p99 ${total.p99.toFixed(2)} ms); refused: ${refused || 'none'}`)
