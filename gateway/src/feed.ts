@@ -4,7 +4,7 @@ import { decodeEvent } from '../../engine/src/events.js'
 import type { LoggedEvent } from '../../engine/src/store/event-store.js'
 import { eventChannel, type Venue } from '../../engine/src/venue.js'
 import { CandleBook } from './candles.js'
-import type { ChannelHub } from './channels.js'
+import type { ChannelUpdates } from './channels.js'
 import { accountsOf, accountView, fillView, marketView, quotesView, tradeView, type TradeView } from './views.js'
 
 /** How many recent trades a `trades:<market>` snapshot carries. */
@@ -19,7 +19,7 @@ export class EventFeed {
 
   constructor(
     private readonly venue: Venue,
-    private readonly hub: ChannelHub,
+    private readonly hub: ChannelUpdates,
     private readonly now: () => number,
     private readonly onError: (err: unknown) => void,
   ) {}
