@@ -12,6 +12,8 @@ export interface FanoutShared {
   seqs: Int32Array
   /** Per worker: trade updates its slowest client has received since the phase began. */
   progress: Int32Array
+  /** Per worker: updates (all channels) its slowest client has received since the phase began. */
+  updates: Int32Array
 }
 
 /** Fresh shared arrays for `workers` workers. */
@@ -20,6 +22,7 @@ export function fanoutShared(workers: number): FanoutShared {
     times: new Float64Array(new SharedArrayBuffer(RING * 8)),
     seqs: new Int32Array(new SharedArrayBuffer(RING * 4)),
     progress: new Int32Array(new SharedArrayBuffer(workers * 4)),
+    updates: new Int32Array(new SharedArrayBuffer(workers * 4)),
   }
 }
 

@@ -78,6 +78,7 @@ const ask = <T>(w: Worker, m: WorkerCommand): Promise<T> =>
   })
 const all = <T>(m: WorkerCommand) => Promise.all(workers.map((w) => ask<T>(w, m)))
 const slowestTrades = () => Math.min(...Array.from(shared.progress))
+const slowestUpdates = () => Math.min(...Array.from(shared.updates))
 
 // --- one phase --------------------------------------------------------------------------------------
 interface Phase {
@@ -133,17 +134,16 @@ async function phase(server: string, mode: 'rate' | 'flat', seconds: number, rat
       }
     }, 1)
   })
-  // Drain: every ack in, then every client caught up with the fills (or 5 s without progress).
+  // Drain: every ack in, then every client holding every update (or 5 s without progress).
   while (pending > 0) await new Promise((r) => setTimeout(r, 1))
   let last = -1
   let stalledSince = monotonicMs()
-  while (slowestTrades() < fillsPublished - fills0) {
-    const now = slowestTrades()
+  while (slowestUpdates() < (fillsPublished - fills0) * CHANNELS.length) {
+    const now = slowestUpdates()
     if (now !== last) [last, stalledSince] = [now, monotonicMs()]
     else if (monotonicMs() - stalledSince > 5000) break
     await new Promise((r) => setTimeout(r, 2))
   }
-  await new Promise((r) => setTimeout(r, 50)) // the quotes update that follows the last trade
   if (failed > 0) throw new Error(`${failed} orders failed`)
   const reports = await all<WorkerReport>({ cmd: 'report' })
   const latency: Histogram = build({ numberOfSignificantValueDigits: 3 })

@@ -33,6 +33,7 @@ interface Client {
   ws: WebSocket
   lastSeq: Map<string, number>
   trades: number
+  updates: number
 }
 
 const shared = workerData as FanoutShared & { index: number; clients: number; channels: string[]; tradeChannel: string }
@@ -71,6 +72,7 @@ function onPush(client: Client, data: Buffer): void {
     return
   }
   counts.updates++
+  client.updates++
   if (last === undefined || prevSeq !== last) counts.gaps++
   client.lastSeq.set(channel, seq)
   if (channel !== shared.tradeChannel || eventSeq === undefined) return
@@ -86,17 +88,22 @@ async function connect(url: string): Promise<Client> {
     ws.once('open', () => resolve())
     ws.once('error', reject)
   })
-  const client: Client = { ws, lastSeq: new Map(), trades: 0 }
+  const client: Client = { ws, lastSeq: new Map(), trades: 0, updates: 0 }
   ws.on('message', (data) => onPush(client, data as Buffer))
   ws.send(JSON.stringify({ method: 'subscribe', id: 1, params: { channels: shared.channels } }))
   return client
 }
 
-// The slowest client's trade count, for the main thread's flat-out window.
+// The slowest client's counts, for the main thread's flat-out window and its drain.
 setInterval(() => {
-  let min = Infinity
-  for (const c of clients) if (c.trades < min) min = c.trades
-  Atomics.store(shared.progress, shared.index, clients.length === 0 ? 0 : min)
+  let trades = Infinity
+  let updates = Infinity
+  for (const c of clients) {
+    if (c.trades < trades) trades = c.trades
+    if (c.updates < updates) updates = c.updates
+  }
+  Atomics.store(shared.progress, shared.index, clients.length === 0 ? 0 : trades)
+  Atomics.store(shared.updates, shared.index, clients.length === 0 ? 0 : updates)
 }, 1).unref()
 
 port.on('message', async (m: WorkerCommand) => {
@@ -112,8 +119,9 @@ port.on('message', async (m: WorkerCommand) => {
     case 'reset':
       histogram.reset()
       counts = { messages: 0, updates: 0, gaps: 0, resnapshots: 0, untimed: 0, firstAt: 0, lastAt: 0 }
-      for (const c of clients) c.trades = 0
+      for (const c of clients) c.trades = c.updates = 0
       Atomics.store(shared.progress, shared.index, 0)
+      Atomics.store(shared.updates, shared.index, 0)
       port.postMessage({ reset: true })
       return
     case 'report': {
