@@ -47,8 +47,9 @@ interface Run {
   roundTripFromSendMs: Summary
   /** Engine: venue.submit of the same orders, call to durable acknowledgement. */
   engineAckMs: Summary
-  /** The gateway alone: `quote` requests at the same rate on the same connection (no engine write). */
+  /** The gateway alone: `quote` requests at the same rate on the same connection (no engine write), from due and from send. */
   quoteRoundTripMs: Summary
+  quoteRoundTripFromSendMs: Summary
   /** Events per durable batch (group commit) over the run. */
   averageBatch: number
 }
@@ -100,6 +101,7 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
           roundTripFromSendMs: summary(decodeFromCompressedBase64(r.fromSend)),
           engineAckMs: summary(engineAck),
           quoteRoundTripMs: summary(decodeFromCompressedBase64(quotes.fromDue)),
+          quoteRoundTripFromSendMs: summary(decodeFromCompressedBase64(quotes.fromSend)),
           averageBatch: (venue.log.stats.events - events) / Math.max(1, venue.log.stats.batches - batches),
         }
         runs.push(run)

@@ -77,9 +77,11 @@ export class EventFeed {
         this.hub.update(`trades:${ev.market}`, `trades:${ev.market}`, () => trade)
         this.hub.update(`candles:${ev.market}:1m`, `candles:${ev.market}:1m`, () => bar)
         quotes()
-        const fill = fillView(ev, seq, ts)
-        this.hub.update(`fills:${ev.account}`, 'fills', () => fill)
-        this.hub.update(`orders:${ev.account}`, 'orders', () => ({ event: 'filled', ...fill }))
+        // Built only when the account's fills or orders channel has a subscriber.
+        let fill: ReturnType<typeof fillView> | undefined
+        const fillOnce = () => (fill ??= fillView(ev, seq, ts))
+        this.hub.update(`fills:${ev.account}`, 'fills', fillOnce)
+        this.hub.update(`orders:${ev.account}`, 'orders', () => ({ event: 'filled', ...fillOnce() }))
         return
       }
       case 'order-opened':
