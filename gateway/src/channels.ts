@@ -1,8 +1,8 @@
-// Channel names, their uWS topics, and the per-channel sequence numbers every push carries.
-// Fan-out goes through uWS `publish` (C++), so a channel's update is encoded once for all its
-// subscribers and every subscriber sees the same seq.
-import type { TemplatedApp, WebSocket } from 'uWebSockets.js'
+// Channel names, their topics, and the per-channel sequence numbers every push carries.
+// Fan-out goes through the transport's `publish` (uWS in the product), so a channel's update is
+// encoded once for all its subscribers and every subscriber sees the same seq.
 import { UnknownChannelError } from './errors.js'
+import type { Transport } from './transport.js'
 import { encode, type Push } from './wire.js'
 
 /** A parsed channel (`candles:<market>:1m` is the one candle width served): public ones name a market, private ones belong to the connection's account. */
@@ -28,9 +28,15 @@ export function parseChannel(name: string, hasMarket: (market: string) => boolea
   throw new UnknownChannelError(name)
 }
 
-/** The uWS topic of a channel: private channels get one topic per account. */
+/** The topic of a channel: private channels get one topic per account. */
 export function topicOf(name: string, spec: ChannelSpec, account?: string): string {
   return isPrivate(spec) ? `${name}:${account ?? ''}` : name
+}
+
+/** Where the event feed sends channel updates. */
+export interface ChannelUpdates {
+  /** Publishes an update to the topic's subscribers, if any; `data` is built only then. */
+  update(topic: string, channel: string, data: () => unknown): void
 }
 
 /**
@@ -38,11 +44,11 @@ export function topicOf(name: string, spec: ChannelSpec, account?: string): stri
  * topic's current seq) and an update published to all its subscribers (seq + 1). Updates of a
  * topic nobody follows are not numbered, so seqs stay continuous for those who do.
  */
-export class ChannelHub {
+export class ChannelHub<S> implements ChannelUpdates {
   private readonly seqs = new Map<string, number>()
 
   constructor(
-    private readonly app: TemplatedApp,
+    private readonly transport: Transport<S>,
     private readonly now: () => number,
     /** Told of every push sent (for metrics). */
     private readonly onPush: (type: Push['type']) => void = () => undefined,
@@ -54,20 +60,25 @@ export class ChannelHub {
   }
 
   /** Sends `data` as the topic's snapshot to one socket, then subscribes it: the next update it gets continues this seq. */
-  snapshot<T>(ws: WebSocket<T>, topic: string, channel: string, data: unknown): void {
+  snapshot(socket: S, topic: string, channel: string, data: unknown): void {
     const push: Push = { channel, type: 'snapshot', seq: this.current(topic), prevSeq: null, ts: this.now(), data }
-    ws.send(encode(push))
-    ws.subscribe(topic)
+    this.transport.send(socket, encode(push))
+    this.transport.subscribe(socket, topic)
     this.onPush('snapshot')
+  }
+
+  /** Stops sending the topic's updates to one socket. */
+  unsubscribe(socket: S, topic: string): void {
+    this.transport.unsubscribe(socket, topic)
   }
 
   /** Publishes an update to the topic's subscribers, if there are any (`data` is only built then). */
   update(topic: string, channel: string, data: () => unknown): void {
-    if (this.app.numSubscribers(topic) === 0) return
+    if (this.transport.subscribers(topic) === 0) return
     const prevSeq = this.current(topic)
     const push: Push = { channel, type: 'update', seq: prevSeq + 1, prevSeq, ts: this.now(), data: data() }
     this.seqs.set(topic, prevSeq + 1)
-    this.app.publish(topic, encode(push))
+    this.transport.publish(topic, encode(push))
     this.onPush('update')
   }
 }

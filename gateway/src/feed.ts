@@ -4,7 +4,7 @@ import { decodeBusEvent } from '../../engine/src/bus/bus-event.js'
 import type { EngineEvent } from '../../engine/src/events.js'
 import { eventChannel, type GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { CandleBook } from './candles.js'
-import type { ChannelHub } from './channels.js'
+import type { ChannelUpdates } from './channels.js'
 import { accountsOf, accountView, fillView, marketView, quotesView, tradeView, type TradeView } from './views.js'
 import { DepthBook } from './depth.js'
 
@@ -22,7 +22,7 @@ export class EventFeed {
 
   constructor(
     private readonly venue: Venue,
-    private readonly hub: ChannelHub,
+    private readonly hub: ChannelUpdates,
     private readonly now: () => number,
     private readonly onError: (err: unknown) => void,
   ) {
@@ -86,9 +86,11 @@ export class EventFeed {
         this.hub.update(`trades:${ev.market}`, `trades:${ev.market}`, () => trade)
         this.hub.update(`candles:${ev.market}:1m`, `candles:${ev.market}:1m`, () => bar)
         quotes()
-        const fill = fillView(ev, seq, ts)
-        this.hub.update(`fills:${ev.account}`, 'fills', () => fill)
-        this.hub.update(`orders:${ev.account}`, 'orders', () => ({ event: 'filled', ...fill }))
+        // Built only when the account's fills or orders channel has a subscriber.
+        let fill: ReturnType<typeof fillView> | undefined
+        const fillOnce = () => (fill ??= fillView(ev, seq, ts))
+        this.hub.update(`fills:${ev.account}`, 'fills', fillOnce)
+        this.hub.update(`orders:${ev.account}`, 'orders', () => ({ event: 'filled', ...fillOnce() }))
         return
       }
       case 'order-opened':

@@ -4,7 +4,7 @@
 import type { Command } from '../../engine/src/commands.js'
 import type { GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { requirePermission, type Authenticator, type Principal } from './auth.js'
-import { isPrivate, parseChannel, topicOf, type ChannelSpec } from './channels.js'
+import { isPrivate, parseChannel, topicOf, type ChannelHub, type ChannelSpec } from './channels.js'
 import { InvalidParamsError } from './errors.js'
 import type { EventFeed } from './feed.js'
 import type { ConnectionLimits } from './rate-limit.js'
@@ -42,6 +42,15 @@ export interface Connection {
   /** Sends the channel's snapshot and subscribes the socket to its topic. */
   snapshot(channel: string, topic: string, data: unknown): void
   unsubscribe(topic: string): void
+}
+
+/** The Connection of one socket whose channels go through `hub`. */
+export function socketConnection<S>(hub: ChannelHub<S>, socket: S, session: Session): Connection {
+  return {
+    session,
+    snapshot: (channel, topic, data) => hub.snapshot(socket, topic, channel, data),
+    unsubscribe: (topic) => hub.unsubscribe(socket, topic),
+  }
 }
 
 /** Everything the methods work with. */

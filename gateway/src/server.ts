@@ -9,7 +9,7 @@ import { ChannelHub } from './channels.js'
 import { InvalidRequestError, IpBannedError, MalformedJsonError, MessageTooLargeError, TooManyConnectionsError, toWireError, type WireError } from './errors.js'
 import { DevFaucet, type DevFaucetOptions } from './faucet.js'
 import { EventFeed } from './feed.js'
-import { callMethod, ORDER_METHODS, resnapshot, type Connection, type MethodContext, type Session } from './methods.js'
+import { callMethod, ORDER_METHODS, resnapshot, socketConnection, type Connection, type MethodContext, type Session } from './methods.js'
 import { GatewayMetrics } from './metrics.js'
 import { RateLimiter, type RateLimits } from './rate-limit.js'
 import { httpStatusOf, registerRest, replyNotFound } from './rest.js'
@@ -17,6 +17,7 @@ import { envelopeId, parseRequest } from './schema.js'
 import { BrowserAuth, type BrowserAuthOptions } from './session.js'
 import { registerStatic } from './static.js'
 import { loadUws } from './uws.js'
+import { uwsTransport } from './uws-transport.js'
 import { encode, errorFrame, resultFrame } from './wire.js'
 
 /** How the gateway listens and what it serves. */
@@ -91,7 +92,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const authenticator = options.authenticator ?? new ApiKeyAuthenticator(options.apiKeys ?? {})
   const browser = new BrowserAuth(options.siwe, options.allowedOrigins)
   const app = uws.App()
-  const hub = new ChannelHub(app, now, (type) => metrics.pushes.inc({ type }))
+  const hub = new ChannelHub(uwsTransport<Session>(app), now, (type) => metrics.pushes.inc({ type }))
   const feed = new EventFeed(venue, hub, now, (err) => logger.error({ err }, 'bad event on the bus'))
   let closed = false
   const cancelling = new Set<Promise<void>>()
@@ -112,11 +113,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let nextId = 1
   const startedAt = Date.now()
 
-  const connectionOf = (ws: WebSocket<Session>): Connection => ({
-    session: ws.getUserData(),
-    snapshot: (channel, topic, data) => hub.snapshot(ws, topic, channel, data),
-    unsubscribe: (topic) => void ws.unsubscribe(topic),
-  })
+  const connectionOf = (ws: WebSocket<Session>): Connection => socketConnection(hub, ws, ws.getUserData())
 
   // The `system` channel: per-connection notices (closing soon, and why), always on.
   const notify = (ws: WebSocket<Session>, data: { event: 'closing'; reason: 'max-lifetime' | 'shutdown'; closeInMs: number }) => {

@@ -1,0 +1,166 @@
+// Order round trip through the gateway: a market maker (gateway-orders.worker.ts, its own thread)
+// places market orders over WebSocket at a fixed offered rate on a funded account, on the default
+// PGlite venue and on PostgreSQL when reachable (FLUXION_BENCH_DATABASE_URL, else the test
+// database). Measured: send → response latency at the client, and, inside the same run, the
+// engine's durable acknowledgement (venue.submit, from call to resolution) of the same orders,
+// so the gateway's share (validation, auth, rate limits, the socket both ways) is the difference.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { build, decodeFromCompressedBase64, type Histogram } from 'hdr-histogram-js'
+import pg from 'pg'
+import { pino } from 'pino'
+import type { Command } from '../engine/src/commands.js'
+import { demoGenesis } from '../engine/src/demo/markets.js'
+import { dropTestSchema, TEST_DATABASE_URL, uniqueName } from '../engine/src/store/test-servers.js'
+import { seedVenue, WAD } from '../engine/src/test-support/venue.js'
+import { Venue, type VenueOptions } from '../engine/src/venue.js'
+import { startGateway } from '../gateway/src/server.js'
+import { monotonicMs } from './gateway-fanout-shared.js'
+import type { OrdersReport, OrdersRun, OrdersWorkerData } from './gateway-orders.worker.js'
+import { tsWorker } from './ts-worker.js'
+
+const RATES = (process.env.BENCH_ORDERS_RATES ?? '1000,5000').split(',').map(Number)
+const SECONDS = Number(process.env.BENCH_ORDERS_SECONDS ?? 10)
+const DATABASE_URL = process.env.FLUXION_BENCH_DATABASE_URL ?? TEST_DATABASE_URL
+const T0 = 1_700_000_000_000
+const TARGET = { offeredPerSecond: 5000, p99Ms: 2 }
+
+type Summary = { count: number; p50: number; p90: number; p99: number; max: number }
+const summary = (h: Histogram): Summary => ({
+  count: h.totalCount,
+  p50: h.getValueAtPercentile(50) / 1000,
+  p90: h.getValueAtPercentile(90) / 1000,
+  p99: h.getValueAtPercentile(99) / 1000,
+  max: h.maxValue / 1000,
+})
+
+interface Run {
+  store: string
+  offeredPerSecond: number
+  ordersPerSecond: number
+  ok: number
+  errors: Record<string, number>
+  /** Client: from the send to the response. The client sends on its own clock whatever the
+   *  responses do (open loop, its own thread), so a stalled gateway still shows here. */
+  roundTripMs: Summary
+  /** Client: from the moment the order fell due; adds the client's 1–2 ms timer granularity. */
+  roundTripFromDueMs: Summary
+  /** Engine: venue.submit of the same orders, call to durable acknowledgement. */
+  engineAckMs: Summary
+  /** The gateway alone: `quote` requests at the same rate on the same connection (no engine write), from send and from due. */
+  quoteRoundTripMs: Summary
+  quoteRoundTripFromDueMs: Summary
+  /** Events per durable batch (group commit) over the run. */
+  averageBatch: number
+}
+
+async function measure(store: string, options: VenueOptions): Promise<Run[]> {
+  const venue = await Venue.open({ ...options, genesis: demoGenesis(), now: () => T0, snapshotEvery: 0 })
+  const runs: Run[] = []
+  try {
+    await seedVenue(venue, T0, 'mm')
+    await venue.submit({ type: 'deposit', account: 'mm', asset: 'fUSD', amount: 10_000_000n * WAD })
+    // The engine's share: every order the gateway submits, timed around venue.submit.
+    let engineAck: Histogram = build({ numberOfSignificantValueDigits: 3 })
+    const submit = venue.submit.bind(venue)
+    venue.submit = async (command: Command) => {
+      const started = monotonicMs()
+      const result = await submit(command)
+      if (command.type === 'order') engineAck.recordValue(Math.round((monotonicMs() - started) * 1000))
+      return result
+    }
+    const limits = { messagesPerSecond: 1_000_000, messageBurst: 1_000_000, ordersPerSecond: 1_000_000, orderBurst: 1_000_000 }
+    const gateway = await startGateway({ venue, port: 0, logger: pino({ level: 'silent' }), defaultMetrics: false, apiKeys: { 'mm-key': { account: 'mm', secret: 'mm-secret' } }, rateLimits: limits })
+    const data: OrdersWorkerData = { url: gateway.url, apiKey: 'mm-key', secret: 'mm-secret', market: 'sETH', buyQuote: String(100n * WAD), sellBase: String((WAD * 499n) / 10_000n) }
+    const worker = tsWorker(new URL('./gateway-orders.worker.ts', import.meta.url), { workerData: data })
+    const next = <T>() =>
+      new Promise<T>((resolve, reject) => {
+        worker.once('message', resolve)
+        worker.once('error', reject)
+      })
+    try {
+      await next<'ready'>()
+      const ask = (r: OrdersRun) => {
+        worker.postMessage(r)
+        return next<OrdersReport>()
+      }
+      await ask({ method: 'placeOrder', rate: RATES[0]!, seconds: 1 }) // warm-up
+      for (const rate of RATES) {
+        const quotes = await ask({ method: 'quote', rate, seconds: Math.min(SECONDS, 5) })
+        engineAck = build({ numberOfSignificantValueDigits: 3 })
+        const batches = venue.log.stats.batches
+        const events = venue.log.stats.events
+        const r = await ask({ method: 'placeOrder', rate, seconds: SECONDS })
+        const run: Run = {
+          store,
+          offeredPerSecond: rate,
+          ordersPerSecond: r.ok / r.seconds,
+          ok: r.ok,
+          errors: r.errors,
+          roundTripMs: summary(decodeFromCompressedBase64(r.fromSend)),
+          roundTripFromDueMs: summary(decodeFromCompressedBase64(r.fromDue)),
+          engineAckMs: summary(engineAck),
+          quoteRoundTripMs: summary(decodeFromCompressedBase64(quotes.fromSend)),
+          quoteRoundTripFromDueMs: summary(decodeFromCompressedBase64(quotes.fromDue)),
+          averageBatch: (venue.log.stats.events - events) / Math.max(1, venue.log.stats.batches - batches),
+        }
+        runs.push(run)
+        const f = (s: Summary) => `p50 ${s.p50.toFixed(2)} p99 ${s.p99.toFixed(2)} max ${s.max.toFixed(2)} ms`
+        console.log(`${store.padEnd(10)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
+      }
+    } finally {
+      worker.postMessage('close')
+      await worker.terminate()
+      await gateway.close()
+    }
+  } finally {
+    await venue.close()
+  }
+  return runs
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
+  try {
+    await client.connect()
+    await client.end()
+    return true
+  } catch {
+    return false
+  }
+}
+
+const runs: Run[] = []
+const skipped: string[] = []
+const dir = mkdtempSync(join(tmpdir(), 'fluxion-bench-orders-'))
+const load = [loadavg()[0]!]
+try {
+  runs.push(...(await measure('PGlite', { dataDir: dir, databaseUrl: '', redisUrl: '' })))
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
+load.push(loadavg()[0]!)
+if (await reachable(DATABASE_URL)) {
+  const schema = uniqueName('bench_gateway')
+  try {
+    runs.push(...(await measure('PostgreSQL', { databaseUrl: DATABASE_URL, schema, redisUrl: '' })))
+  } finally {
+    await dropTestSchema(schema)
+  }
+  load.push(loadavg()[0]!)
+} else skipped.push('PostgreSQL: not reachable at FLUXION_BENCH_DATABASE_URL or the test database URL')
+
+const report = {
+  suite: 'gateway-orders',
+  command: 'cd bench && node --import tsx gateway-orders.bench.ts',
+  date: new Date().toISOString(),
+  machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform, loadAverage1m: load },
+  setup: { seconds: SECONDS, client: 'one ws connection in a worker thread, HMAC-signed API key, market orders on sETH with minOut at 1% slippage', latency: 'round trip from send (open loop: sends never wait for responses); from due also recorded; engine ack = venue.submit of the same orders; quote = the gateway without the durable write' },
+  target: { ...TARGET, note: 'issue 5: order round trip p99 ≤ 2 ms at 5,000 orders/s' },
+  runs: runs.map((r) => ({ ...r, targetMet: r.offeredPerSecond >= TARGET.offeredPerSecond ? r.roundTripMs.p99 <= TARGET.p99Ms && r.ordersPerSecond >= r.offeredPerSecond * 0.98 : undefined })),
+  skipped,
+}
+writeFileSync(join(import.meta.dirname, 'results', 'gateway-orders.json'), JSON.stringify(report, null, 2) + '\n')
+console.log('wrote bench/results/gateway-orders.json')
+process.exit(0)

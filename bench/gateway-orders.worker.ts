@@ -1,0 +1,124 @@
+// The order benchmark's market maker, in its own thread: one `ws` connection, a signed API-key
+// `auth`, then market orders on one market offered at a fixed rate (open loop), alternating a buy
+// and a slightly smaller sell so the account stays flat, each with the minimum received of a
+// quote at 1% slippage. Each round trip is timed from the moment the order fell due (so a
+// stalled gateway shows as latency) and from its actual send.
+import { randomUUID } from 'node:crypto'
+import { parentPort, workerData } from 'node:worker_threads'
+import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js'
+import WebSocket from 'ws'
+import { signAuth } from '../gateway/src/auth.js'
+import { monotonicMs } from './gateway-fanout-shared.js'
+
+/** The connection and the flow. */
+export interface OrdersWorkerData {
+  url: string
+  apiKey: string
+  secret: string
+  market: string
+  /** Quote spent on a buy, and base sold on a sell (a little less than a buy brings). */
+  buyQuote: string
+  sellBase: string
+}
+
+/** What one run sends back. */
+export interface OrdersReport {
+  sent: number
+  ok: number
+  /** Refusals by error code. */
+  errors: Record<string, number>
+  seconds: number
+  /** µs, compressed HDR histograms: from the due moment, and from the send. */
+  fromDue: string
+  fromSend: string
+}
+
+const data = workerData as OrdersWorkerData
+const ws = new WebSocket(data.url, { perMessageDeflate: false })
+let nextId = 1
+const waiting = new Map<number, (msg: { result?: unknown; error?: { code: string } }) => void>()
+ws.on('message', (raw) => {
+  const msg = JSON.parse(String(raw)) as { id?: number; result?: unknown; error?: { code: string } }
+  if (typeof msg.id === 'number') waiting.get(msg.id)?.(msg)
+})
+await new Promise((resolve, reject) => {
+  ws.once('open', resolve)
+  ws.once('error', reject)
+})
+
+const call = (method: string, params: unknown, onReply: (msg: { result?: any; error?: { code: string } }) => void): void => {
+  const id = nextId++
+  waiting.set(id, (msg) => {
+    waiting.delete(id)
+    onReply(msg)
+  })
+  ws.send(JSON.stringify({ method, id, params }))
+}
+const request = (method: string, params: unknown) =>
+  new Promise<any>((resolve, reject) => call(method, params, (m) => (m.error ? reject(new Error(`${method}: ${m.error.code}`)) : resolve(m.result))))
+
+const timestamp = Date.now()
+const nonce = randomUUID()
+await request('auth', { apiKey: data.apiKey, timestamp, recvWindow: 5000, nonce, signature: signAuth(data.secret, data.apiKey, timestamp, 5000, nonce) })
+const minOut = async (side: 'buy' | 'sell', amountIn: string) => ((await request('quote', { market: data.market, side, amountIn, slippageBps: 100 })) as { minOut: string }).minOut
+const flows = {
+  placeOrder: [
+    { market: data.market, side: 'buy', kind: 'market', amountIn: data.buyQuote, minOut: await minOut('buy', data.buyQuote) },
+    { market: data.market, side: 'sell', kind: 'market', amountIn: data.sellBase, minOut: await minOut('sell', data.sellBase) },
+  ],
+  // The same round trip without the engine's durable path: the gateway's own share.
+  quote: [
+    { market: data.market, side: 'buy', amountIn: data.buyQuote, slippageBps: 100 },
+    { market: data.market, side: 'sell', amountIn: data.sellBase, slippageBps: 100 },
+  ],
+}
+
+/** One run: `method` (placeOrder, or quote for the gateway alone) offered at `rate` per second. */
+export interface OrdersRun {
+  method: keyof typeof flows
+  rate: number
+  seconds: number
+}
+
+async function run({ method, rate, seconds }: OrdersRun): Promise<OrdersReport> {
+  const params = flows[method]
+  const fromDue = build({ numberOfSignificantValueDigits: 3 })
+  const fromSend = build({ numberOfSignificantValueDigits: 3 })
+  const errors: Record<string, number> = {}
+  let sent = 0
+  let answered = 0
+  let ok = 0
+  const started = monotonicMs()
+  const total = Math.round(rate * seconds)
+  await new Promise<void>((resolve) => {
+    const send = (due: number) => {
+      const at = monotonicMs()
+      call(method, params[sent++ % 2], (m) => {
+        const done = monotonicMs()
+        answered++
+        if (m.error) errors[m.error.code] = (errors[m.error.code] ?? 0) + 1
+        else {
+          ok++
+          fromDue.recordValue(Math.round((done - due) * 1000))
+          fromSend.recordValue(Math.round((done - at) * 1000))
+        }
+        if (answered === total) resolve()
+      })
+    }
+    const tick = setInterval(() => {
+      const due = Math.min(Math.floor(((monotonicMs() - started) * rate) / 1000), total)
+      while (sent < due) send(started + (sent * 1000) / rate)
+      if (sent === total) clearInterval(tick)
+    }, 1)
+  })
+  return { sent, ok, errors, seconds: (monotonicMs() - started) / 1000, fromDue: encodeIntoCompressedBase64(fromDue), fromSend: encodeIntoCompressedBase64(fromSend) }
+}
+
+parentPort!.on('message', async (m: OrdersRun | 'close') => {
+  if (m === 'close') {
+    ws.close()
+    return
+  }
+  parentPort!.postMessage(await run(m))
+})
+parentPort!.postMessage('ready')
