@@ -2,6 +2,7 @@
 // order is the only way the state changes. They are the durable log, the replay input and what
 // the bus publishes. Amounts are bigint; in JSON they are decimal strings.
 import type { CollateralParams } from './accounts/margin.js'
+import { parseJsonWithBigints, toJson } from './codec/json.js'
 import type { PoolParams } from './market/pools.js'
 
 export type Side = 'buy' | 'sell' // buy: pay the quote asset for the synth; sell: the reverse
@@ -96,16 +97,13 @@ const BIGINT_FIELDS = new Set([
   'rewardRate', 'limitPrice', 'stopPrice', 'base', 'quote', 'shares', 'k', 'i', 'mtFeeRate', 'baseTarget', 'quoteTarget',
   'repaid', 'seized', 'baseVolume', 'quoteVolume', 'lpFees', 'protocolFees', 'perShare', 'paid', 'owed',
 ])
-const INTEGER = /^-?\d+$/
-
-import { toJson } from './codec/json.js'
 
 /** JSON text of an event or snapshot, bigints as decimal strings. */
 export { toJson }
 
 /** Reads what `toJson` wrote: the bigint fields come back as bigints. */
 export function fromJson<T>(text: string): T {
-  return JSON.parse(text, (key, v) => (BIGINT_FIELDS.has(key) && typeof v === 'string' && INTEGER.test(v) ? BigInt(v) : v)) as T
+  return parseJsonWithBigints<T>(text, BIGINT_FIELDS)
 }
 
 /** JSON text of an event body. */

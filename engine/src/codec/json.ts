@@ -84,3 +84,33 @@ function write(v: unknown, parts: string[]): boolean {
       return false
   }
 }
+
+const INTEGER = /^-?\d+$/
+
+/**
+ * Parses JSON text and turns the integer strings held by the fields named in `bigintFields`
+ * (at any depth) into bigints: what `JSON.parse` with a reviver doing that gives, but walking the
+ * parsed value once afterwards, which costs a fraction of V8's reviver protocol.
+ */
+export function parseJsonWithBigints<T>(text: string, bigintFields: ReadonlySet<string>): T {
+  const value: unknown = JSON.parse(text)
+  return (typeof value === 'object' && value !== null ? revive(value, bigintFields) : value) as T
+}
+
+function revive(node: object, bigintFields: ReadonlySet<string>): object {
+  if (Array.isArray(node)) {
+    // Elements are keyed by index, never a field name: they are only walked.
+    for (const element of node) if (typeof element === 'object' && element !== null) revive(element, bigintFields)
+    return node
+  }
+  const record = node as Record<string, unknown>
+  for (const key of Object.keys(record)) {
+    const v = record[key]
+    if (typeof v === 'string') {
+      if (bigintFields.has(key) && INTEGER.test(v)) record[key] = BigInt(v)
+    } else if (typeof v === 'object' && v !== null) {
+      revive(v, bigintFields)
+    }
+  }
+  return node
+}
