@@ -11,6 +11,9 @@ import { DepthBook } from './depth.js'
 /** How many recent trades a `trades:<market>` snapshot carries. */
 export const RECENT_TRADES = 100
 
+/** How often the feed looks for markets listed since it started (ms). */
+export const MARKET_WATCH_MS = 500
+
 /** Subscribes to every market's stream and fans events out as channel updates. */
 export class EventFeed {
   private readonly recent = new Map<string, TradeView[]>()
@@ -19,6 +22,8 @@ export class EventFeed {
   /** Depth views and their coalesced updates (the `depth:<market>` channels). */
   readonly depth: DepthBook
   private unsubscribes: Array<() => Promise<void>> = []
+  private readonly followed = new Set<string>()
+  private marketWatch?: ReturnType<typeof setInterval>
 
   constructor(
     private readonly venue: Venue,
@@ -29,13 +34,31 @@ export class EventFeed {
     this.depth = new DepthBook(venue.engine, (topic, channel, data) => hub.update(topic, channel, data))
   }
 
-  /** Starts listening to the streams of the markets listed now. */
+  /** Starts listening to the accounts stream and every market's, including markets listed later. */
   async start(): Promise<void> {
-    await this.candles.load(this.venue.store, this.venue.engine.state.markets.keys(), this.now())
-    for (const market of this.venue.engine.state.markets.keys()) this.recent.set(market, [])
-    for (const stream of [...this.venue.engine.state.markets.keys(), 'accounts']) {
-      this.unsubscribes.push(await this.venue.bus.subscribe(eventChannel(stream), (message) => this.onMessage(message)))
+    await this.follow('accounts')
+    await this.followNewMarkets()
+    // A market listed later announces itself on its own stream, which nothing follows yet: the
+    // state (the engine's, or a replica's) is where it shows up first.
+    this.marketWatch = setInterval(() => void this.followNewMarkets().catch((err: unknown) => this.onError(err)), MARKET_WATCH_MS)
+    this.marketWatch.unref()
+  }
+
+  /** Follows the streams of listed markets not followed yet (their recent bars first). */
+  private async followNewMarkets(): Promise<void> {
+    const fresh = [...this.venue.engine.state.markets.keys()].filter((m) => !this.followed.has(m))
+    if (fresh.length === 0) return
+    for (const market of fresh) this.followed.add(market)
+    await this.candles.load(this.venue.store, fresh, this.now())
+    for (const market of fresh) {
+      this.recent.set(market, [])
+      await this.follow(market)
     }
+  }
+
+  private async follow(stream: string): Promise<void> {
+    this.followed.add(stream)
+    this.unsubscribes.push(await this.venue.bus.subscribe(eventChannel(stream), (message) => this.onMessage(message)))
   }
 
   /** The market's recent public trades, oldest first. */
@@ -45,6 +68,7 @@ export class EventFeed {
 
   /** Stops listening. */
   async stop(): Promise<void> {
+    clearInterval(this.marketWatch)
     this.depth.stop()
     const list = this.unsubscribes
     this.unsubscribes = []
