@@ -83,6 +83,11 @@ export async function callMethod(req: ValidRequest, conn: Connection, ctx: Metho
       if (cancelOnDisconnect !== undefined) session.cancelOnDisconnect = cancelOnDisconnect
       return { result: { account: principal.account, permissions: [...principal.permissions], cancelOnDisconnect: session.cancelOnDisconnect } }
     }
+    case 'setCancelOnDisconnect': {
+      requirePermission(session.principal, 'trade') // it cancels orders
+      session.cancelOnDisconnect = req.params.enabled
+      return { result: { cancelOnDisconnect: session.cancelOnDisconnect } }
+    }
     case 'subscribe':
       return subscribe(req.params, conn, ctx)
     case 'unsubscribe': {

@@ -64,6 +64,8 @@ export const methodParams = {
     .strict()
     .refine((p) => (p.orderId !== undefined) !== (p.clientOrderId !== undefined), 'give exactly one of orderId or clientOrderId'),
   cancelAll: z.object({ market: symbol.optional() }).strict().optional(),
+  /** Opt in or out of cancel-on-disconnect after authenticating (browser sessions have no `auth` call to carry it). */
+  setCancelOnDisconnect: z.object({ enabled: z.boolean() }).strict(),
   /** Dead-man switch: cancel all the account's orders unless renewed within timeoutMs (0 disarms). */
   cancelAfter: z.object({ timeoutMs: z.number().int().min(0).max(3_600_000) }).strict(),
 } as const

@@ -122,10 +122,12 @@ describe('gateway protocol v1', () => {
     const c = await TestClient.connect(gateway.url)
     const order = { market: 'sETH', side: 'buy', kind: 'market', amountIn: String(50n * WAD), clientOrderId: 'ws-1' }
     assert.equal((await c.request('placeOrder', order)).error?.code, 'UNAUTHORIZED')
+    assert.equal((await c.request('setCancelOnDisconnect', { enabled: true })).error?.code, 'UNAUTHORIZED')
     assert.equal((await c.request('subscribe', { channels: ['fills'] })).error?.code, 'UNAUTHORIZED')
     assert.equal((await c.request('auth', { apiKey: 'nope' })).error?.code, 'UNAUTHORIZED')
     assert.deepEqual((await c.request('auth', { apiKey: 'amy-read' })).result.permissions, ['read'])
     assert.equal((await c.request('placeOrder', order)).error?.code, 'FORBIDDEN')
+    assert.equal((await c.request('setCancelOnDisconnect', { enabled: true })).error?.code, 'FORBIDDEN')
     assert.equal((await c.request('auth', { apiKey: 'amy-key' })).result.account, 'amy')
     await c.request('subscribe', { channels: ['fills', 'orders', 'trades:sETH', 'account'] })
     await c.until(() => c.pushes.length >= 4)

@@ -193,7 +193,13 @@ describe('browser sessions: Sign-In with Ethereum', () => {
     // `auth` for another account is refused on it, as on any authenticated connection.
     const other = await c.request('auth', { apiKey: 'amy-key' })
     assert.equal(other.error?.code, 'INVALID_PARAMS')
+    // Cancel-on-disconnect without an `auth` call: a resting order goes when the socket closes.
+    assert.deepEqual((await c.request('setCancelOnDisconnect', { enabled: true })).result, { cancelOnDisconnect: true })
+    const resting = await c.request('placeOrder', { market: 'sETH', side: 'buy', kind: 'limit', amountIn: String(100n * WAD), limitPrice: String(1000n * WAD) })
+    assert.equal(resting.result?.status, 'resting', JSON.stringify(resting))
     await c.close()
+    for (let i = 0; i < 100 && venue.engine.state.orderMarket.has(resting.result.orderId); i++) await new Promise((r) => setTimeout(r, 10))
+    assert.equal(venue.engine.state.orderMarket.has(resting.result.orderId), false, 'cancelled on disconnect')
 
     // REST reads and trades with the cookie too; GET needs no Origin.
     const acct = await fetch(`${http}/v1/account`, { headers: { cookie } })
