@@ -4,7 +4,7 @@
 //   node --import tsx gateway/src/cli/gateway.ts --port 8081
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { z } from 'zod'
+import { z } from 'zod/v4'
 import { ReplicaVenue } from '../../../engine/src/replica/replica-venue.js'
 import { redactUrl } from '../../../engine/src/store/redact-url.js'
 import type { ApiKeyConfig } from '../auth.js'
