@@ -266,9 +266,10 @@ export class Engine {
       }
       case 'cancel-all': {
         account(c.account)
-        const markets = c.market === undefined ? [...st.markets.values()] : [this.market(c.market)]
-        for (const m of markets) {
-          for (const o of st.openOrders(c.account)) if (o.market === m.symbol) this.emit({ type: 'order-cancelled', market: m.symbol, orderId: o.orderId, account: c.account, reason: 'cancelled' })
+        if (c.market !== undefined) this.market(c.market) // an unknown market is refused
+        // openOrders is already in market listing order, oldest first in each.
+        for (const o of st.openOrders(c.account)) {
+          if (c.market === undefined || o.market === c.market) this.emit({ type: 'order-cancelled', market: o.market, orderId: o.orderId, account: c.account, reason: 'cancelled' })
         }
         return {}
       }

@@ -4,6 +4,7 @@
 import type { CollateralParams } from './accounts/margin.js'
 import { parseJsonWithBigints, toJson } from './codec/json.js'
 import type { PoolParams } from './market/pools.js'
+import type { LoggedEvent } from './store/event-store.js'
 
 export type Side = 'buy' | 'sell' // buy: pay the quote asset for the synth; sell: the reverse
 
@@ -110,3 +111,5 @@ export function fromJson<T>(text: string): T {
 export const encodeEvent = (event: EngineEvent): string => toJson(event)
 /** The event from its JSON text. */
 export const decodeEvent = (body: string): EngineEvent => fromJson<EngineEvent>(body)
+/** The sequenced event a log entry holds (the inverse of the engine's `journalEntry`). */
+export const sequencedEvent = (e: LoggedEvent): SequencedEvent => ({ seq: e.seq, stream: e.stream, streamSeq: e.streamSeq, ts: e.ts, event: decodeEvent(e.body) })

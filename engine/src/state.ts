@@ -68,9 +68,9 @@ export class EngineState {
   openOrders(account: string): RestingOrder[] {
     const ids = this.accountOrders.get(account)
     if (!ids) return []
-    const markets = [...this.markets.values()]
+    const rank = new Map([...this.markets.keys()].map((symbol, i) => [symbol, i]))
     const orders = [...ids].map((id) => this.orderMarket.get(id)!.orders.get(id)!)
-    return orders.sort((a, b) => markets.indexOf(this.markets.get(a.market)!) - markets.indexOf(this.markets.get(b.market)!))
+    return orders.sort((a, b) => rank.get(a.market)! - rank.get(b.market)!) // stable: oldest first within a market
   }
 
   /** How many resting orders an account has. */

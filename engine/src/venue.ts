@@ -7,7 +7,7 @@ import { encodeBusEvent } from './bus/bus-event.js'
 import { openEventBus } from './bus/open-event-bus.js'
 import type { Command } from './commands.js'
 import { Engine, type CommandResult, type EngineOptions } from './engine.js'
-import { decodeEvent, fromJson, toJson, type SequencedEvent } from './events.js'
+import { fromJson, sequencedEvent, toJson, type SequencedEvent } from './events.js'
 import type { EventStore, LoggedEvent } from './store/event-store.js'
 import { GroupCommitLog } from './store/group-commit.js'
 import { openEventStore } from './store/open-event-store.js'
@@ -113,7 +113,7 @@ export async function recoverState(store: EventStore, options: { ignoreSnapshot?
   const state = snapshot ? EngineState.restore(fromJson<StateSnapshot>(snapshot.state)) : new EngineState()
   let replayed = 0
   for await (const e of store.readEvents(state.seq)) {
-    state.apply({ seq: e.seq, stream: e.stream, streamSeq: e.streamSeq, ts: e.ts, event: decodeEvent(e.body) })
+    state.apply(sequencedEvent(e))
     replayed++
   }
   return { state, fromSnapshot: snapshot?.seq ?? 0, replayed }

@@ -34,8 +34,9 @@ export class CandleBook {
     }
   }
 
-  /** Folds a trade into its bar; returns the bar as it now stands. */
-  add(trade: TradeView): Candle {
+  /** Folds a trade into its bar; returns the bar as it now stands, as a candle when asked (the
+   *  fold runs for every fill, the decimal strings only when a subscriber wants them). */
+  add(trade: TradeView): () => Candle {
     const list = this.bars.get(trade.market) ?? []
     this.bars.set(trade.market, list)
     const bucketStart = Math.floor(trade.ts / this.bucketMs) * this.bucketMs
@@ -51,7 +52,8 @@ export class CandleBook {
     bar.baseVolume += trade.baseAmount
     bar.quoteVolume += trade.quoteAmount
     bar.trades++
-    return toCandle(trade.market, bar)
+    const folded = bar
+    return () => toCandle(trade.market, folded)
   }
 
   /** The market's recent bars, oldest first. */

@@ -106,9 +106,9 @@ export class EventFeed {
         const recent = this.recent.get(ev.market)!
         recent.push(trade)
         if (recent.length > RECENT_TRADES) recent.shift()
-        const bar = this.candles.add(trade) // always: the bars must see every fill
+        const candle = this.candles.add(trade) // always: the bars must see every fill
         this.hub.update(`trades:${ev.market}`, `trades:${ev.market}`, () => trade)
-        this.hub.update(`candles:${ev.market}:1m`, `candles:${ev.market}:1m`, () => bar)
+        this.hub.update(`candles:${ev.market}:1m`, `candles:${ev.market}:1m`, candle)
         quotes()
         // Built only when the account's fills or orders channel has a subscriber.
         let fill: ReturnType<typeof fillView> | undefined

@@ -33,6 +33,11 @@ export interface Session {
   lagging: boolean
 }
 
+/** A fresh session: nothing subscribed, no opt-ins, authenticated only if `principal` is given. */
+export function newSession(id: number, ip: string, limits: ConnectionLimits, principal?: Principal): Session {
+  return { id, ip, ...(principal ? { principal } : {}), cancelOnDisconnect: false, channels: new Map(), closed: false, limits, systemSeq: 0, lagging: false }
+}
+
 /** Methods that trade: they also spend the API key's order tokens. */
 export const ORDER_METHODS: ReadonlySet<string> = new Set(['placeOrder', 'cancelOrder', 'cancelAll', 'cancelAfter'])
 

@@ -10,7 +10,7 @@ import type { GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { requirePermission, type Permission, type Principal } from './auth.js'
 import { MalformedJsonError, MessageTooLargeError, NotFoundError, UnauthorizedError, toWireError } from './errors.js'
 import type { DevFaucet } from './faucet.js'
-import { callMethod, type Connection, type MethodContext, type Session } from './methods.js'
+import { callMethod, newSession, type Connection, type MethodContext } from './methods.js'
 import type { GatewayMetrics } from './metrics.js'
 import type { RateLimiter } from './rate-limit.js'
 import { BUCKET_MS, candlesQuery, emptyQuery, methodParams, parseWith, quoteQuery, type ValidRequest } from './schema.js'
@@ -250,7 +250,7 @@ export function registerRest(app: TemplatedApp, ctx: RestContext): void {
     const principal = principalOf(r, 'trade')
     const limits = ctx.limiter.connection()
     const remaining = ctx.limiter.takeOrder(limits, principal.apiKey)
-    const session: Session = { id: 0, ip: r.ip, principal, cancelOnDisconnect: false, channels: new Map(), closed: false, limits, systemSeq: 0, lagging: false }
+    const session = newSession(0, r.ip, limits, principal)
     const conn: Connection = { session, snapshot: () => undefined, unsubscribe: () => undefined }
     const { result } = await callMethod(request, conn, ctx.methods)
     return { result, quota: { orders: remaining } }

@@ -9,7 +9,7 @@ import { ChannelHub } from './channels.js'
 import { InvalidRequestError, IpBannedError, MalformedJsonError, MessageTooLargeError, TooManyConnectionsError, toWireError, type WireError } from './errors.js'
 import { DevFaucet, type DevFaucetOptions } from './faucet.js'
 import { EventFeed } from './feed.js'
-import { callMethod, ORDER_METHODS, resnapshot, socketConnection, type Connection, type MethodContext, type Session } from './methods.js'
+import { callMethod, newSession, ORDER_METHODS, resnapshot, socketConnection, type Connection, type MethodContext, type Session } from './methods.js'
 import { GatewayMetrics } from './metrics.js'
 import { RateLimiter, type RateLimits } from './rate-limit.js'
 import { httpStatusOf, registerRest, replyNotFound } from './rest.js'
@@ -223,7 +223,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       } catch (err) {
         return refuse(err)
       }
-      const session: Session = { id: nextId++, ip, principal, cancelOnDisconnect: false, channels: new Map(), closed: false, limits: limiter.connection(), systemSeq: 0, lagging: false }
+      const session = newSession(nextId++, ip, limiter.connection(), principal)
       res.upgrade(session, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context)
     },
     open: (ws) => {
@@ -280,11 +280,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }, options.heartbeatMs ?? 20_000)
   heartbeat.unref()
   // A buffer near the limit means uWS may skip (or has skipped) updates for that reader.
-  const lagWatch = setInterval(() => {
-    if (slowReader !== 'resnapshot') return
-    for (const ws of sockets) if (ws.getBufferedAmount() >= maxBackpressure / 2) ws.getUserData().lagging = true
-  }, 10)
-  lagWatch.unref()
+  // (With slowReader 'close' nothing is watched: uWS's own limit closes the socket.)
+  const lagWatch =
+    slowReader === 'resnapshot'
+      ? setInterval(() => {
+          for (const ws of sockets) if (ws.getBufferedAmount() >= maxBackpressure / 2) ws.getUserData().lagging = true
+        }, 10)
+      : undefined
+  lagWatch?.unref()
   logger.info({ host, port }, 'gateway listening')
 
   return {

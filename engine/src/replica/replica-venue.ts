@@ -11,7 +11,7 @@ import { RedisBus } from '../bus/redis-bus.js'
 import type { Command } from '../commands.js'
 import { Engine, type CommandResult, type EngineOptions } from '../engine.js'
 import { InvalidInputError } from '../errors.js'
-import { decodeEvent, type SequencedEvent } from '../events.js'
+import { sequencedEvent, type SequencedEvent } from '../events.js'
 import type { GatewayVenue } from '../gateway-venue.js'
 import type { EngineState } from '../state.js'
 import type { EventStore, LoggedEvent } from '../store/event-store.js'
@@ -145,6 +145,7 @@ export class ReplicaVenue implements GatewayVenue {
     this.#quoter = new Engine({ ...(now ? { now } : {}), ...(feeModel ? { feeModel } : {}) }, state)
     this.#latestSeq = Math.max(this.#latestSeq, state.seq)
     this.#recovering = false
+    this.#prune()
     this.#drain()
     const every = this.options.checkEveryMs ?? 2_000
     if (every > 0) {
@@ -194,7 +195,7 @@ export class ReplicaVenue implements GatewayVenue {
           try {
             for await (const e of this.store.readEvents(this.#state.seq)) {
               if (this.#closed || this.#halted) return
-              this.#apply(e.seq, { seq: e.seq, stream: e.stream, streamSeq: e.streamSeq, ts: e.ts, event: decodeEvent(e.body) }, () => encodeBusEvent(e))
+              this.#apply(e.seq, sequencedEvent(e), () => encodeBusEvent(e))
               this.#fromLog++
             }
             this.#problem = undefined
@@ -212,6 +213,7 @@ export class ReplicaVenue implements GatewayVenue {
       this.#stalled = this.#state.seq === before
     })().finally(() => {
       this.#catchingUp = undefined
+      this.#prune()
       this.#drain()
     })
     this.#catchingUp = run
@@ -258,10 +260,15 @@ export class ReplicaVenue implements GatewayVenue {
     this.#buffer.set(seq, message)
   }
 
+  // Drops what the state already holds; only recovery and catch-up move the state past held events
+  // (in live mode #onMessage refuses them), so this runs after those, not per message.
+  #prune(): void {
+    for (const seq of this.#buffer.keys()) if (seq <= this.#state.seq) this.#buffer.delete(seq)
+  }
+
   // Applies buffered events that continue the state; a hole before the next one is a gap.
   #drain(): void {
     if (this.#recovering || this.#catchingUp || this.#closed || this.#halted) return
-    for (const seq of this.#buffer.keys()) if (seq <= this.#state.seq) this.#buffer.delete(seq)
     for (let next = this.#state.seq + 1; this.#buffer.has(next); next++) {
       const message = this.#buffer.get(next)!
       this.#buffer.delete(next)

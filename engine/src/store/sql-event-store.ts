@@ -199,18 +199,21 @@ export abstract class SqlEventStore implements PagedEventStore {
   }
 }
 
-/** Applies, in order, the migrations not yet recorded; the caller holds the transaction. */
-// A reader migrates nothing: the log must already be at this code's schema version.
+const appliedVersions = async (session: SqlSession): Promise<Set<number>> =>
+  new Set((await session.query<{ version: Int }>(APPLIED_MIGRATIONS_SQL)).map((r) => Number(r.version)))
+
+/** A reader migrates nothing: the log must already be at this code's schema version. */
 async function checkMigrated(session: SqlSession, migrations: readonly Migration[]): Promise<void> {
-  const applied = new Set((await session.query<{ version: Int }>(APPLIED_MIGRATIONS_SQL)).map((r) => Number(r.version)))
+  const applied = await appliedVersions(session)
   const missing = migrations.filter((m) => !applied.has(m.version)).map((m) => m.version)
   if (missing.length > 0) throw new StorageError(`the log lacks schema migrations ${missing.join(', ')}: start (or upgrade) the engine first`)
 }
 
+/** Applies, in order, the migrations not yet recorded; the caller holds the transaction. */
 async function applyMigrations(session: SqlSession, migrations: readonly Migration[]): Promise<void> {
   await session.query(LOCK_MIGRATIONS_SQL)
   await session.exec(CREATE_MIGRATIONS_TABLE_SQL)
-  const applied = new Set((await session.query<{ version: Int }>(APPLIED_MIGRATIONS_SQL)).map((r) => Number(r.version)))
+  const applied = await appliedVersions(session)
   for (const m of migrations) {
     if (applied.has(m.version)) continue
     await session.exec(m.sql)
