@@ -638,5 +638,5 @@ export function tradeEntry(e: SequencedEvent): TradeRecord | undefined {
   const ev = e.event
   if (ev.type !== 'fill') return undefined
   const [baseAmount, quoteAmount] = ev.side === 'sell' ? [ev.amountIn, ev.amountOut] : [ev.amountOut, ev.amountIn]
-  return { seq: e.seq, market: ev.market, ts: e.ts, price: String((quoteAmount * PRICE_ONE) / baseAmount), baseAmount: String(baseAmount), quoteAmount: String(quoteAmount), side: ev.side }
+  return { seq: e.seq, market: ev.market, ts: e.ts, price: (quoteAmount * PRICE_ONE) / baseAmount, baseAmount, quoteAmount }
 }

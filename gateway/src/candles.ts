@@ -1,23 +1,12 @@
 // One-minute candles kept in memory per market for the `candles:<market>:1m` channel: loaded from
-// the store's trades at start, then advanced by every fill the bus carries. Each update is the
+// the store's candles at start, then advanced by every fill the bus carries. Each update is the
 // whole bar the fill landed in (absolute, never a diff).
+import { foldFill, openBar, type Bar } from '../../engine/src/market/ohlcv.js'
 import type { Candle, EventStore } from '../../engine/src/store/event-store.js'
 import type { TradeView } from './views.js'
 
 /** Bars per market the snapshot carries. */
 export const CANDLE_HISTORY = 120
-
-/** A bar with bigint prices, as kept in memory. */
-interface Bar {
-  bucketStart: number
-  open: bigint
-  high: bigint
-  low: bigint
-  close: bigint
-  baseVolume: bigint
-  quoteVolume: bigint
-  trades: number
-}
 
 /** Recent candles of one bucket width for every market. */
 export class CandleBook {
@@ -41,17 +30,13 @@ export class CandleBook {
     this.bars.set(trade.market, list)
     const bucketStart = Math.floor(trade.ts / this.bucketMs) * this.bucketMs
     let bar = list.at(-1)
-    if (!bar || bar.bucketStart < bucketStart) {
-      bar = { bucketStart, open: trade.price, high: trade.price, low: trade.price, close: trade.price, baseVolume: 0n, quoteVolume: 0n, trades: 0 }
+    // Engine time never goes back, so a trade never belongs to an earlier bar.
+    if (bar && bar.bucketStart >= bucketStart) foldFill(bar, trade.price, trade.baseAmount, trade.quoteAmount)
+    else {
+      bar = openBar(bucketStart, trade.price, trade.baseAmount, trade.quoteAmount)
       list.push(bar)
       if (list.length > CANDLE_HISTORY) list.shift()
-    } // engine time never goes back, so a trade never belongs to an earlier bar
-    if (trade.price > bar.high) bar.high = trade.price
-    if (trade.price < bar.low) bar.low = trade.price
-    bar.close = trade.price
-    bar.baseVolume += trade.baseAmount
-    bar.quoteVolume += trade.quoteAmount
-    bar.trades++
+    }
     const folded = bar
     return () => toCandle(trade.market, folded)
   }

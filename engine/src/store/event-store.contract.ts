@@ -86,13 +86,14 @@ export function eventStoreContract(name: string, newLocation: () => Promise<Stor
       const odd = ['we"ird,{stream}\\', 'NULL', '', ' spaced ', '𝔽luxion 🚀', '\\N', "it's"]
       const batch = odd.map((text, i) => ({ seq: last + 1 + i, stream: `odd-${text}`, streamSeq: 1, type: `odd-${text}`, ts: T0 + i, body: JSON.stringify({ text }) + text }))
       const oddTrades = odd.map((text, i) => ({ ...sampleFill(last + 1 + i).trade, market: `odd-${text}` }))
+      batch.push({ seq: last + 1 + odd.length, stream: 'tabs', streamSeq: 1, type: 'tabs', ts: T0, body: 'a body\twith\ttabs\t' })
       await store.append(batch, oddTrades)
       assert.deepEqual(await readAll(store, last), batch)
       const candles = await store.candles('odd-we"ird,{stream}\\', MINUTE, 0, 2 * T0)
       assert.equal(candles.length, 1)
     })
 
-    test('a gap, an overlap, a non-consecutive batch or a duplicate stream seq is rejected and writes nothing', async () => {
+    test('a gap, an overlap, a non-consecutive batch or a stream seq that goes back is rejected and writes nothing', async () => {
       const last = await store.lastSeq()
       const before = await store.candles('sETH', MINUTE, 0, 2 * T0)
       const gap = fills(last + 2, 3)
@@ -101,26 +102,36 @@ export function eventStoreContract(name: string, newLocation: () => Promise<Stor
       await assert.rejects(store.append(events(overlap), trades(overlap)), code('SEQUENCE_CONFLICT'))
       const holes = [sampleFill(last + 1), sampleFill(last + 3)]
       await assert.rejects(store.append(events(holes), trades(holes)), code('SEQUENCE_CONFLICT'))
-      // Right seqs, but the second event reuses a (stream, stream_seq) already in the log.
+      // Right seqs, but the second event reuses a (stream, stream seq) already in the log...
       const clash = fills(last + 1, 2)
       clash[1]!.event = { ...clash[1]!.event, stream: 'sETH', streamSeq: 1 }
       await assert.rejects(store.append(events(clash), trades(clash)), code('SEQUENCE_CONFLICT'))
+      // ...or one stream goes back within the batch.
+      const backwards = fills(last + 1, 4)
+      backwards[3]!.event = { ...backwards[3]!.event, stream: backwards[0]!.event.stream, streamSeq: backwards[0]!.event.streamSeq }
+      await assert.rejects(store.append(events(backwards), trades(backwards)), code('SEQUENCE_CONFLICT'))
       const orphan = sampleFill(last + 5).trade
       await assert.rejects(store.append(events(fills(last + 1, 1)), [orphan]), code('SEQUENCE_CONFLICT'))
+      await assert.rejects(store.append([], [orphan]), code('SEQUENCE_CONFLICT'))
       assert.equal(await store.lastSeq(), last)
       assert.deepEqual(await store.candles('sETH', MINUTE, 0, 2 * T0), before)
+      // The refused batches moved no stream: the right next one still goes in.
+      const next = fills(last + 1, 3)
+      await store.append(events(next), trades(next))
+      assert.deepEqual(await readAll(store, last), events(next))
     })
 
-    test('a fractional or malformed amount, ts or stream seq is rejected before anything is written', async () => {
+    test('a malformed amount, ts, stream seq or text is rejected before anything is written', async () => {
       const last = await store.lastSeq()
       const f = sampleFill(last + 1)
-      await assert.rejects(store.append([f.event], [{ ...f.trade, price: '1.5' }]), code('INVALID_INPUT'))
-      await assert.rejects(store.append([f.event], [{ ...f.trade, baseAmount: '-1' }]), code('INVALID_INPUT'))
-      await assert.rejects(store.append([f.event], [{ ...f.trade, side: 'hold' as 'buy' }]), code('INVALID_INPUT'))
-      await assert.rejects(store.append([f.event], [{ ...f.trade, price: '1,2' }]), code('INVALID_INPUT'))
+      await assert.rejects(store.append([f.event], [{ ...f.trade, price: 1.5 as unknown as bigint }]), code('INVALID_INPUT'))
+      await assert.rejects(store.append([f.event], [{ ...f.trade, baseAmount: -1n }]), code('INVALID_INPUT'))
+      await assert.rejects(store.append([f.event], [{ ...f.trade, quoteAmount: 10n ** 78n }]), code('INVALID_INPUT'))
+      await assert.rejects(store.append([f.event], [{ ...f.trade, price: '12' as unknown as bigint }]), code('INVALID_INPUT'))
       await assert.rejects(store.append([{ ...f.event, ts: 1.5 }], []), code('INVALID_INPUT'))
       await assert.rejects(store.append([{ ...f.event, streamSeq: 0 }], []), code('INVALID_INPUT'))
       await assert.rejects(store.append([{ ...f.event, body: '{\n"type": "fill"}' }], []), code('INVALID_INPUT'))
+      await assert.rejects(store.append([{ ...f.event, stream: 's\tETH' }], []), code('INVALID_INPUT'))
       await assert.rejects(store.append([f.event], [{ ...f.trade, market: 's\nETH' }]), code('INVALID_INPUT'))
       await assert.rejects(store.append([{ ...f.event, type: '' }], []), code('INVALID_INPUT'))
       await assert.rejects(store.append([f.event], [{ ...f.trade, ts: Number.NaN }]), code('INVALID_INPUT'))
@@ -142,9 +153,10 @@ export function eventStoreContract(name: string, newLocation: () => Promise<Stor
       assert.deepEqual(await store.latestSnapshot(), { seq: last, state: big })
     })
 
-    test('candles: OHLCV per bucket, prices compared as numbers, [from, to) respected', async () => {
+    test('candles: OHLCV per bucket, prices compared as numbers, [from, to) respected, across batches', async () => {
       const last = await store.lastSeq()
-      const wad = (n: bigint) => (n * 10n ** 18n).toString()
+      const WAD = 10n ** 18n
+      const wad = (n: bigint) => (n * WAD).toString()
       // Prices chosen so that comparing them as strings would pick the wrong high and low.
       const plan: [ms: number, market: string, price: bigint, base: bigint][] = [
         [T0 + 1_000, 'sXAU', 100n, 1n],
@@ -161,11 +173,15 @@ export function eventStoreContract(name: string, newLocation: () => Promise<Stor
       plan.forEach(([ts, market, price, base], i) => {
         const seq = last + 1 + i
         batch.push({ seq, stream: `${market}-candles`, streamSeq: i + 1, type: 'fill', ts, body: '{}' })
-        fillsOf.push({ seq, market, ts, price: wad(price), baseAmount: wad(base), quoteAmount: wad(price * base), side: 'buy' })
+        fillsOf.push({ seq, market, ts, price: price * WAD, baseAmount: base * WAD, quoteAmount: price * base * WAD })
       })
       // Two fills in one event keep their order: the later one closes the third bucket.
-      fillsOf.push({ seq: last + 7, market: 'sXAU', ts: T0 + 179_999, price: wad(125n), baseAmount: wad(1n), quoteAmount: wad(125n), side: 'sell' })
-      await store.append(batch, fillsOf)
+      fillsOf.push({ seq: last + 7, market: 'sXAU', ts: T0 + 179_999, price: 125n * WAD, baseAmount: WAD, quoteAmount: 125n * WAD })
+      // Three batches: the first minute's candle is built across two of them.
+      const inBatch = (seq: number) => (t: TradeRecord) => t.seq <= last + seq
+      await store.append(batch.slice(0, 2), fillsOf.filter(inBatch(2)))
+      await store.append(batch.slice(2, 5), fillsOf.filter((t) => t.seq > last + 2 && t.seq <= last + 5))
+      await store.append(batch.slice(5), fillsOf.filter((t) => t.seq > last + 5))
       const candles = await store.candles('sXAU', MINUTE, T0, T0 + 180_000)
       assert.deepEqual(candles, [
         { market: 'sXAU', bucketStart: T0, open: wad(100n), high: wad(1_000n), low: wad(9n), close: wad(110n), baseVolume: wad(10n), quoteVolume: wad(100n + 18n + 3_000n + 440n), trades: 4 },
@@ -177,6 +193,7 @@ export function eventStoreContract(name: string, newLocation: () => Promise<Stor
       assert.deepEqual(hour.map((c) => [c.bucketStart % 3_600_000, c.open, c.close, c.trades]), [[0, wad(9n), wad(130n), 4]])
       assert.deepEqual(await store.candles('sXAU', MINUTE, T0, T0), [])
       await assert.rejects(store.candles('sXAU', 0, T0, T0 + 1), code('INVALID_INPUT'))
+      await assert.rejects(store.candles('sXAU', 1_500, T0, T0 + 1), code('INVALID_INPUT'))
     })
 
     test('closing and opening again keeps the log, snapshots and trades', async () => {

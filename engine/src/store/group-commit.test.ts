@@ -61,7 +61,7 @@ test('several fills of one event travel with it', async () => {
   const store = new ManualStore()
   const log = logOver(store)
   const f = sampleFill(1)
-  const second = { ...f.trade, price: '1' }
+  const second = { ...f.trade, price: 1n }
   const done = log.append(f.event, [f.trade, second])
   await Promise.resolve()
   assert.deepEqual(store.calls[0]!.trades, [f.trade, second])

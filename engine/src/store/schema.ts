@@ -65,6 +65,66 @@ export const MIGRATIONS: readonly Migration[] = [
       $$;
     `,
   },
+  {
+    version: 3,
+    name: 'one row per group-commit batch, stream positions, one-second candles instead of trades',
+    sql: `
+      -- A batch's events as lines of "stream, stream seq, type, ts, body" (tab-separated): the
+      -- database stores one row per commit instead of a row and three index entries per event.
+      -- EXTERNAL: stored uncompressed (out of line when large), so appending costs no compression.
+      CREATE TABLE event_batches (
+        first_seq bigint PRIMARY KEY CHECK (first_seq > 0),
+        last_seq  bigint NOT NULL CHECK (last_seq >= first_seq),
+        events    text   NOT NULL
+      );
+      ALTER TABLE event_batches ALTER COLUMN events SET STORAGE EXTERNAL;
+      -- The last stream seq each stream has reached: an append that would repeat one is refused.
+      CREATE TABLE streams (
+        stream          text   PRIMARY KEY,
+        last_stream_seq bigint NOT NULL CHECK (last_stream_seq > 0)
+      );
+      -- OHLCV per market and second, folded into coarser buckets when read.
+      CREATE TABLE candles (
+        market       text          NOT NULL,
+        bucket_start timestamptz   NOT NULL,
+        open         numeric(78,0) NOT NULL,
+        high         numeric(78,0) NOT NULL,
+        low          numeric(78,0) NOT NULL,
+        close        numeric(78,0) NOT NULL,
+        base_volume  numeric(78,0) NOT NULL,
+        quote_volume numeric(78,0) NOT NULL,
+        trades       integer       NOT NULL CHECK (trades > 0),
+        PRIMARY KEY (market, bucket_start)
+      );
+      DO $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM events WHERE stream ~ '[\t\n]' OR type ~ '[\t\n]' OR body ~ '\n') THEN
+          RAISE EXCEPTION 'the log holds a stream or type with a tab or newline, or a body with a newline: it cannot be moved to event_batches';
+        END IF;
+        IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
+          PERFORM create_hypertable('candles', 'bucket_start', if_not_exists => true);
+        END IF;
+      END
+      $$;
+      INSERT INTO event_batches (first_seq, last_seq, events)
+        SELECT seq, seq, concat_ws(E'\t', stream, stream_seq, type, ts, body) FROM events;
+      INSERT INTO streams (stream, last_stream_seq) SELECT stream, max(stream_seq) FROM events GROUP BY stream;
+      INSERT INTO candles
+        SELECT market, date_bin(interval '1 second', ts, timestamptz 'epoch'),
+               (array_agg(price ORDER BY seq, ordinal))[1], max(price), min(price),
+               (array_agg(price ORDER BY seq DESC, ordinal DESC))[1],
+               sum(base_amount), sum(quote_amount), count(*)
+        FROM trades GROUP BY 1, 2;
+      DROP TABLE events;
+      DROP TABLE trades;
+      -- The log, an event a row, for people reading it with SQL.
+      CREATE VIEW events AS
+        SELECT b.first_seq + l.n - 1 AS seq, f[1] AS stream, f[2]::bigint AS stream_seq, f[3] AS type, f[4]::bigint AS ts, f[5] AS body
+        FROM event_batches b,
+             unnest(string_to_array(b.events, E'\n')) WITH ORDINALITY AS l(line, n),
+             regexp_match(l.line, '^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$') AS f;
+    `,
+  },
 ]
 
 /** Serialises concurrent openers of one schema (two processes starting at once). */
@@ -85,76 +145,99 @@ export const RECORD_MIGRATION_SQL = `INSERT INTO schema_migrations (version, nam
 export const HAS_TIMESCALEDB_SQL = `SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'timescaledb'`
 
 /** A text[] parameter sent as its elements joined by newlines: the stored texts never hold one
- *  (checkBatch refuses them; JSON text escapes its own), and splitting is ~20% cheaper per event
- *  for PGlite than parsing a JSON array (bench/store-append.bench.ts). */
+ *  (encodeBatch refuses them), and splitting is ~20% cheaper for PGlite than parsing a JSON array. */
 const textArray = (n: number) => `string_to_array($${n}, E'\\n')`
 
+/** The log's last seq, 0 when empty (the newest batch, found by the primary key). */
+const LAST_SEQ = `coalesce((SELECT last_seq FROM event_batches ORDER BY first_seq DESC LIMIT 1), 0)`
+
 /**
- * Appends one batch in one statement (one round trip, atomic without BEGIN/COMMIT): every row
- * goes in only if the batch starts right after the log's last seq ($1 = first seq), so a gap
- * writes nothing; a duplicate fails on a unique index. Columns travel as arrays through unnest,
- * one multi-row insert per table: numbers as array literals, text as newline-joined lists. Returns the
- * log's previous last seq and the rows appended.
+ * Appends one batch in one statement (one round trip, atomic without BEGIN/COMMIT): its row goes
+ * in only if it starts right after the log's last seq ($1 = first seq, $2 = last) and no stream
+ * goes back ($4..$6: each stream's first and last seq in the batch), so a gap, an overlap or a
+ * repeated stream seq writes nothing. The same condition moves the streams' positions and adds
+ * the batch's one-second candle deltas ($7..$15, columns as arrays through unnest; PostgreSQL
+ * runs every data-modifying WITH part whether or not the final SELECT reads it). Returns the
+ * log's previous last seq and the rows appended (1, or 0 when refused).
  */
 export const APPEND_SQL = `
-  WITH last AS (SELECT coalesce(max(seq), 0) AS seq FROM events),
-  continues AS (SELECT 1 FROM last WHERE last.seq = $1::bigint - 1),
-  inserted_events AS (
-    INSERT INTO events (seq, stream, stream_seq, type, ts, body)
-    SELECT * FROM unnest($2::bigint[], ${textArray(3)}, $4::bigint[], ${textArray(5)}, $6::bigint[], ${textArray(7)})
-    WHERE EXISTS (SELECT 1 FROM continues)
+  WITH last AS (SELECT ${LAST_SEQ} AS seq),
+  batch_streams AS (SELECT * FROM unnest(${textArray(4)}, $5::bigint[], $6::bigint[]) AS s(stream, first, last)),
+  streams_in_order AS (
+    SELECT NOT EXISTS (SELECT 1 FROM streams JOIN batch_streams b USING (stream) WHERE streams.last_stream_seq >= b.first) AS ok
+  ),
+  continues AS (SELECT 1 FROM last, streams_in_order WHERE last.seq = $1::bigint - 1 AND streams_in_order.ok),
+  inserted AS (
+    INSERT INTO event_batches (first_seq, last_seq, events)
+    SELECT $1::bigint, $2::bigint, $3::text WHERE EXISTS (SELECT 1 FROM continues)
     RETURNING 1
   ),
-  inserted_trades AS (
-    INSERT INTO trades (market, ts, seq, ordinal, price, base_amount, quote_amount, side)
-    SELECT t.market, timestamptz 'epoch' + t.ms * interval '1 millisecond', t.seq, t.ordinal, t.price, t.base, t.quote, t.side
-    FROM unnest(${textArray(8)}, $9::bigint[], $10::bigint[], $11::integer[], $12::numeric[], $13::numeric[], $14::numeric[], ${textArray(15)})
-      AS t(market, ms, seq, ordinal, price, base, quote, side)
+  moved_streams AS (
+    INSERT INTO streams (stream, last_stream_seq)
+    SELECT stream, last FROM batch_streams WHERE EXISTS (SELECT 1 FROM continues)
+    ON CONFLICT (stream) DO UPDATE SET last_stream_seq = excluded.last_stream_seq
+  ),
+  added_candles AS (
+    INSERT INTO candles AS c (market, bucket_start, open, high, low, close, base_volume, quote_volume, trades)
+    SELECT d.market, timestamptz 'epoch' + d.ms * interval '1 millisecond', d.open, d.high, d.low, d.close, d.base, d.quote, d.trades
+    FROM unnest(${textArray(7)}, $8::bigint[], $9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::integer[])
+      AS d(market, ms, open, high, low, close, base, quote, trades)
     WHERE EXISTS (SELECT 1 FROM continues)
-    RETURNING 1
+    ON CONFLICT (market, bucket_start) DO UPDATE SET
+      high = greatest(c.high, excluded.high),
+      low = least(c.low, excluded.low),
+      close = excluded.close,
+      base_volume = c.base_volume + excluded.base_volume,
+      quote_volume = c.quote_volume + excluded.quote_volume,
+      trades = c.trades + excluded.trades
   )
-  SELECT (SELECT seq FROM last) AS last_seq, (SELECT count(*) FROM inserted_events) AS appended`
+  SELECT (SELECT seq FROM last) AS last_seq, (SELECT count(*) FROM inserted) AS appended`
 
-/** One page of the log after a seq (keyset paging on the primary key). */
-export const READ_EVENTS_SQL = `
-  SELECT seq, stream, stream_seq, type, ts, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`
+/**
+ * The batches holding the events after $1, up to $1 + $2: from the batch that holds seq $1 + 1
+ * (found backwards on the primary key) onwards.
+ */
+export const READ_BATCHES_SQL = `
+  SELECT first_seq, events FROM event_batches
+  WHERE first_seq >= coalesce((SELECT max(first_seq) FROM event_batches WHERE first_seq <= $1::bigint + 1), 1)
+    AND first_seq <= $1::bigint + $2::bigint
+  ORDER BY first_seq`
 
-export const LAST_SEQ_SQL = `SELECT coalesce(max(seq), 0) AS seq FROM events`
+export const LAST_SEQ_SQL = `SELECT ${LAST_SEQ} AS seq`
 
 /** Saves a snapshot only at a seq the log has reached: a snapshot ahead of the log could never be replayed to. */
 export const SAVE_SNAPSHOT_SQL = `
   INSERT INTO snapshots (seq, state)
-  SELECT $1, $2 WHERE $1::bigint <= (SELECT coalesce(max(seq), 0) FROM events)
+  SELECT $1, $2 WHERE $1::bigint <= ${LAST_SEQ}
   ON CONFLICT (seq) DO UPDATE SET state = excluded.state, created_at = now()
   RETURNING seq`
 
 export const LATEST_SNAPSHOT_SQL = `SELECT seq, state FROM snapshots ORDER BY seq DESC LIMIT 1`
 
-/** How trades are grouped into buckets: date_bin (PostgreSQL ≥ 14) or TimescaleDB's time_bucket. */
+/** How candles are grouped into buckets: date_bin (PostgreSQL ≥ 14) or TimescaleDB's time_bucket. */
 export type BucketFunction = 'date_bin' | 'time_bucket'
 
 /**
- * OHLCV per bucket of $2 ms aligned to the epoch, for market $1 and [$3, $4) ms. date_bin and
- * time_bucket take the same (width, ts, origin) arguments, so only the name differs. Open and
- * close are the first and last fill by (ts, seq, ordinal); high and low compare numerically.
+ * OHLCV per bucket of $2 ms (whole seconds) aligned to the epoch, folded from the one-second
+ * candles of market $1 that overlap [$3, $4) ms. date_bin and time_bucket take the same (width,
+ * ts, origin) arguments, so only the name differs. Open and close are the first and last second's.
  */
 export function candlesSql(bucket: BucketFunction): string {
   return `
   SELECT (extract(epoch FROM b.bucket) * 1000)::bigint AS bucket_start,
-         (array_agg(b.price ORDER BY b.ts, b.seq, b.ordinal))[1]::text AS open,
-         max(b.price)::text AS high,
-         min(b.price)::text AS low,
-         (array_agg(b.price ORDER BY b.ts DESC, b.seq DESC, b.ordinal DESC))[1]::text AS close,
-         sum(b.base_amount)::text AS base_volume,
-         sum(b.quote_amount)::text AS quote_volume,
-         count(*)::integer AS trades
+         (array_agg(b.open ORDER BY b.bucket_start))[1]::text AS open,
+         max(b.high)::text AS high,
+         min(b.low)::text AS low,
+         (array_agg(b.close ORDER BY b.bucket_start DESC))[1]::text AS close,
+         sum(b.base_volume)::text AS base_volume,
+         sum(b.quote_volume)::text AS quote_volume,
+         sum(b.trades)::integer AS trades
   FROM (
-    SELECT ${bucket}($2::bigint * interval '1 millisecond', ts, timestamptz 'epoch') AS bucket,
-           ts, seq, ordinal, price, base_amount, quote_amount
-    FROM trades
+    SELECT ${bucket}($2::bigint * interval '1 millisecond', bucket_start, timestamptz 'epoch') AS bucket, *
+    FROM candles
     WHERE market = $1
-      AND ts >= timestamptz 'epoch' + $3::bigint * interval '1 millisecond'
-      AND ts <  timestamptz 'epoch' + $4::bigint * interval '1 millisecond'
+      AND bucket_start >  timestamptz 'epoch' + ($3::bigint - 1000) * interval '1 millisecond'
+      AND bucket_start <  timestamptz 'epoch' + $4::bigint * interval '1 millisecond'
   ) b
   GROUP BY b.bucket
   ORDER BY b.bucket`

@@ -2,7 +2,8 @@
 // snapshots and candles, with the same statements for both.
 import { EngineError, InvalidInputError, SequenceConflictError, StorageError } from '../errors.js'
 import type { Candle, LoggedEvent, PagedEventStore, TradeRecord } from './event-store.js'
-import { checkBatch, readPaged } from './event-store.js'
+import { readPaged } from './event-store.js'
+import { CANDLE_BASE_MS, decodeBatch, encodeBatch, type EncodedBatch } from './log-batch.js'
 import {
   APPEND_SQL,
   APPLIED_MIGRATIONS_SQL,
@@ -12,7 +13,7 @@ import {
   LATEST_SNAPSHOT_SQL,
   LOCK_MIGRATIONS_SQL,
   MIGRATIONS,
-  READ_EVENTS_SQL,
+  READ_BATCHES_SQL,
   RECORD_MIGRATION_SQL,
   SAVE_SNAPSHOT_SQL,
   candlesSql,
@@ -24,7 +25,7 @@ import type { SqlClient, SqlSession } from './sql-client.js'
 // bigint columns come back as strings (pg), numbers or bigints (PGlite): all become numbers here.
 type Int = string | number | bigint
 
-interface EventRow { seq: Int; stream: string; stream_seq: Int; type: string; ts: Int; body: string }
+interface BatchRow { first_seq: Int; events: string }
 interface CandleRow { bucket_start: Int; open: string; high: string; low: string; close: string; base_volume: string; quote_volume: string; trades: Int }
 
 /**
@@ -77,21 +78,26 @@ export abstract class SqlEventStore implements PagedEventStore {
 
   /** Appends one batch in one statement; see EventStore.append. */
   async append(events: readonly LoggedEvent[], trades: readonly TradeRecord[]): Promise<void> {
+    this.#open()
+    return this.appendEncoded(encodeBatch(events, trades))
+  }
+
+  /** Writes a batch encodeBatch has checked and encoded (a worker thread's store gets it so). */
+  async appendEncoded(batch: EncodedBatch): Promise<void> {
     const client = this.#open()
-    if (events.length === 0 && trades.length === 0) return
-    checkBatch(events, trades) // after this every value is safe to splice into an array literal
-    const first = events[0]!.seq
+    if (batch.text === '') return
+    const { firstSeq, lastSeq } = batch
     let rows: { last_seq: Int; appended: Int }[]
     try {
-      rows = await client.queryPrepared('fluxion_append', APPEND_SQL, [String(first), ...eventColumns(events), ...tradeColumns(trades)])
+      rows = await client.queryPrepared('fluxion_append_batch', APPEND_SQL, appendParams(batch))
     } catch (err) {
-      if (isUniqueViolation(err)) throw new SequenceConflictError(`append of seq ${first}..${first + events.length - 1} conflicts with the log: ${(err as Error).message}`)
       throw this.#wrap('append', err)
     }
-    const last = Number(rows[0]?.last_seq)
-    if (Number(rows[0]?.appended) !== events.length) {
-      throw new SequenceConflictError(`the log ends at seq ${last}: a batch starting at seq ${first} would leave a gap or overlap`)
-    }
+    const row = rows[0]
+    if (Number(row?.appended) === 1) return
+    const last = Number(row?.last_seq)
+    if (last !== firstSeq - 1) throw new SequenceConflictError(`the log ends at seq ${last}: a batch of seq ${firstSeq}..${lastSeq} would leave a gap or overlap`)
+    throw new SequenceConflictError(`a batch of seq ${firstSeq}..${lastSeq} repeats a stream seq the log already has (streams: ${batch.streams.map((s) => `${s.stream} from ${s.first}`).join(', ')})`)
   }
 
   /** Pages through the log by seq; see EventStore.readEvents. */
@@ -102,13 +108,17 @@ export abstract class SqlEventStore implements PagedEventStore {
   /** See PagedEventStore.readPage. */
   async readPage(after: number, limit: number): Promise<LoggedEvent[]> {
     const client = this.#open()
-    let rows: EventRow[]
+    let rows: BatchRow[]
     try {
-      rows = await client.query<EventRow>(READ_EVENTS_SQL, [after, limit])
+      rows = await client.query<BatchRow>(READ_BATCHES_SQL, [after, limit])
     } catch (err) {
       throw this.#wrap('read', err)
     }
-    return rows.map((r) => ({ seq: Number(r.seq), stream: r.stream, streamSeq: Number(r.stream_seq), type: r.type, ts: Number(r.ts), body: r.body }))
+    const out: LoggedEvent[] = []
+    for (const r of rows) {
+      for (const e of decodeBatch(Number(r.first_seq), r.events)) if (e.seq > after && out.length < limit) out.push(e)
+    }
+    return out
   }
 
   /** See EventStore.lastSeq. */
@@ -149,7 +159,7 @@ export abstract class SqlEventStore implements PagedEventStore {
   /** See EventStore.candles. */
   async candles(market: string, bucketMs: number, from: number, to: number): Promise<Candle[]> {
     const client = this.#open()
-    if (!Number.isSafeInteger(bucketMs) || bucketMs <= 0) throw new InvalidInputError(`bucket ${bucketMs} ms is not a positive integer`)
+    if (!Number.isSafeInteger(bucketMs) || bucketMs <= 0 || bucketMs % CANDLE_BASE_MS !== 0) throw new InvalidInputError(`bucket ${bucketMs} ms is not a positive whole number of seconds`)
     if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new InvalidInputError(`candle range [${from}, ${to}) is not in whole ms`)
     if (from >= to) return []
     let rows: CandleRow[]
@@ -221,41 +231,28 @@ async function applyMigrations(session: SqlSession, migrations: readonly Migrati
   }
 }
 
-// APPEND_SQL's parameters $2..$7 (events) and $8..$15 (trades). Numbers go as array literals
-// (checked integers, so nothing to quote), text as newline-joined lists (checked single-line).
-const integers = (values: readonly (number | string)[]) => `{${values.join(',')}}`
+// APPEND_SQL's parameters. Numbers go as array literals (checked integers, so nothing to quote),
+// text as newline-joined lists (checked to hold no newline).
+const integers = (values: readonly (number | bigint)[]) => `{${values.join(',')}}`
 const lines = (values: readonly string[]) => values.join('\n')
 
-function eventColumns(events: readonly LoggedEvent[]): string[] {
+function appendParams(b: EncodedBatch): string[] {
+  const c = b.candles
   return [
-    integers(events.map((e) => e.seq)),
-    lines(events.map((e) => e.stream)),
-    integers(events.map((e) => e.streamSeq)),
-    lines(events.map((e) => e.type)),
-    integers(events.map((e) => e.ts)),
-    lines(events.map((e) => e.body)),
+    String(b.firstSeq),
+    String(b.lastSeq),
+    b.text,
+    lines(b.streams.map((s) => s.stream)),
+    integers(b.streams.map((s) => s.first)),
+    integers(b.streams.map((s) => s.last)),
+    lines(c.map((d) => d.market)),
+    integers(c.map((d) => d.bucketStart)),
+    integers(c.map((d) => d.open)),
+    integers(c.map((d) => d.high)),
+    integers(c.map((d) => d.low)),
+    integers(c.map((d) => d.close)),
+    integers(c.map((d) => d.baseVolume)),
+    integers(c.map((d) => d.quoteVolume)),
+    integers(c.map((d) => d.trades)),
   ]
-}
-
-function tradeColumns(trades: readonly TradeRecord[]): string[] {
-  const fillsOfEvent = new Map<number, number>() // several fills of one event keep their order
-  const ordinals = trades.map((t) => {
-    const k = fillsOfEvent.get(t.seq) ?? 0
-    fillsOfEvent.set(t.seq, k + 1)
-    return k
-  })
-  return [
-    lines(trades.map((t) => t.market)),
-    integers(trades.map((t) => t.ts)),
-    integers(trades.map((t) => t.seq)),
-    integers(ordinals),
-    integers(trades.map((t) => t.price)),
-    integers(trades.map((t) => t.baseAmount)),
-    integers(trades.map((t) => t.quoteAmount)),
-    lines(trades.map((t) => t.side)),
-  ]
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505'
 }

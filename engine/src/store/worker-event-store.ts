@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads'
 import { StorageError } from '../errors.js'
 import type { Candle, LoggedEvent, PagedEventStore, TradeRecord } from './event-store.js'
 import { readPaged } from './event-store.js'
+import { encodeBatch, type EncodedBatch } from './log-batch.js'
 import { defaultDataDir } from './pglite-event-store.js'
 import { deserializeError, type StoreOperation, type StoreRequest, type StoreResponse } from './store-thread-protocol.js'
 
@@ -60,9 +61,16 @@ export class WorkerEventStore implements PagedEventStore {
     }
   }
 
-  /** See EventStore.append: resolves once PGlite has committed in the worker. */
+  /** See EventStore.append: checked and encoded here, resolves once PGlite has committed in the worker. */
   append(events: readonly LoggedEvent[], trades: readonly TradeRecord[]): Promise<void> {
-    return this.#call('append', events, trades) as Promise<void>
+    if (!this.#worker) return Promise.reject(new StorageError(`${this.describe()}: store is not open`))
+    let batch: EncodedBatch
+    try {
+      batch = encodeBatch(events, trades)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    return batch.text === '' ? Promise.resolve() : (this.#call('appendEncoded', batch) as Promise<void>)
   }
 
   /** See EventStore.readEvents. */
