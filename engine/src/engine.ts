@@ -150,18 +150,20 @@ export class Engine {
       return Promise.reject(err)
     }
     if (result.events.length === 0 || (!this.journal && !this.publish)) return Promise.resolve(result)
-    return this.record(result.events).then(() => result)
+    return this.record(result)
   }
 
-  // No named closures here: tsx (esbuild keepNames) wraps each in a __name call, per order.
-  private record(events: SequencedEvent[]): Promise<void> {
+  // Journals the result's events, then publishes them and hands the result back. No named
+  // closures here: tsx (esbuild keepNames) wraps each in a __name call, per order.
+  private record(result: CommandResult): Promise<CommandResult> {
+    const events = result.events
     const entries = events.map(journalEntry)
-    if (!this.journal) return Promise.resolve().then(() => this.publishAll(events, entries))
+    if (!this.journal) return Promise.resolve().then(() => (this.publishAll(events, entries), result))
     let last!: Promise<void>
     for (let i = 0; i < events.length; i++) last = this.journal.append(entries[i]!, tradeEntry(events[i]!))
     // The journal is in order: the last being durable means all are.
     return last.then(
-      () => this.publishAll(events, entries),
+      () => (this.publishAll(events, entries), result),
       (err: unknown) => {
         this.halted ??= `journal failed: ${(err as Error).message}`
         throw err

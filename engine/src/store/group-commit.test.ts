@@ -115,3 +115,18 @@ test('fail-stop: the failed batch, the queued appends and every later one reject
   assert.equal(log.stats.failed, true)
   assert.equal(log.stats.pending, 0)
 })
+
+test('flushed() waits for the batch in flight even when nothing else is queued', async () => {
+  const store = new ManualStore()
+  const log = logOver(store)
+  void log.append(sampleFill(1).event)
+  await tick()
+  assert.equal(store.calls.length, 1)
+  let flushed = false
+  const waiting = log.flushed().then(() => (flushed = true))
+  await tick()
+  assert.equal(flushed, false)
+  store.calls[0]!.settle()
+  await waiting
+  assert.equal(flushed, true)
+})

@@ -19,11 +19,25 @@ export interface GroupCommitStats {
   failed: boolean
 }
 
-interface Pending {
-  event: LoggedEvent
-  trades: readonly TradeRecord[]
+/** Events gathered for one store append, and the promise every one of them waits on. */
+interface Batch {
+  events: LoggedEvent[]
+  trades: TradeRecord[]
+  durable: Promise<void>
   resolve: () => void
   reject: (err: unknown) => void
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void
+  let reject!: (err: unknown) => void
+  const durable = new Promise<void>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  // Callers may drop the promise of a batch that fails; the failure is reported to those that keep it.
+  durable.catch(() => undefined)
+  return { events: [], trades: [], durable, resolve, reject }
 }
 
 /** The default bound on one batch: large enough to amortise a commit, small enough to keep a statement quick. */
@@ -31,21 +45,26 @@ export const DEFAULT_MAX_BATCH = 4096
 
 /**
  * Appends events to a store in coalesced batches. `append` resolves once that event is durable;
- * promises resolve in append order. The first failed batch fails the log for good (fail-stop):
- * that batch, everything queued and every later append reject with LogFailedError.
+ * the events of one batch share one promise (one allocation per batch, not per event), and
+ * batches resolve in order. The first failed batch fails the log for good (fail-stop): that
+ * batch, everything queued and every later append reject with LogFailedError.
  */
 export class GroupCommitLog {
   readonly #store: EventStore
   readonly #maxBatch: number
-  #queue: Pending[] = []
+  /** Full batches waiting for the store, oldest first, then the one gathering appends. */
+  #waiting: Batch[] = []
+  #gathering: Batch | undefined
   #flushing = false
   #failure: LogFailedError | undefined
+  /** The newest batch's promise: durable means everything before it is too. */
   #last: Promise<void> = Promise.resolve()
   #batches = 0
   #events = 0
   #lastBatchSize = 0
   #maxBatchSize = 0
   #inFlight = 0
+  #queued = 0
 
   constructor(store: EventStore, options: { maxBatch?: number } = {}) {
     this.#store = store
@@ -55,15 +74,24 @@ export class GroupCommitLog {
   /** Queues one event (and its fills, if any); resolves when it is durable. */
   append(event: LoggedEvent, trades?: TradeRecord | readonly TradeRecord[]): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure)
-    const fills: readonly TradeRecord[] = trades === undefined ? [] : 'seq' in trades ? [trades] : trades
-    const promise = new Promise<void>((resolve, reject) => this.#queue.push({ event, trades: fills, resolve, reject }))
-    this.#last = promise
+    let batch = this.#gathering
+    if (batch === undefined || batch.events.length >= this.#maxBatch) {
+      if (batch !== undefined) this.#waiting.push(batch)
+      batch = this.#gathering = newBatch()
+    }
+    batch.events.push(event)
+    if (trades !== undefined) {
+      if ('seq' in trades) batch.trades.push(trades)
+      else for (const t of trades) batch.trades.push(t)
+    }
+    this.#queued++
+    this.#last = batch.durable
     if (!this.#flushing) {
       this.#flushing = true
       // A microtask, not a timer: appends made in the same tick share the first batch.
       queueMicrotask(() => void this.#drain())
     }
-    return promise
+    return batch.durable
   }
 
   /** Resolves when every event appended so far is durable (rejects if the log has failed). */
@@ -78,24 +106,24 @@ export class GroupCommitLog {
       events: this.#events,
       lastBatchSize: this.#lastBatchSize,
       maxBatchSize: this.#maxBatchSize,
-      pending: this.#queue.length + this.#inFlight,
+      pending: this.#queued + this.#inFlight,
       failed: this.#failure !== undefined,
     }
   }
 
+  #next(): Batch | undefined {
+    const batch = this.#waiting.shift() ?? this.#gathering
+    if (batch === this.#gathering) this.#gathering = undefined
+    return batch
+  }
+
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0 && !this.#failure) {
-      const batch = this.#queue.splice(0, this.#maxBatch)
-      const events: LoggedEvent[] = new Array(batch.length)
-      const trades: TradeRecord[] = []
-      for (let i = 0; i < batch.length; i++) {
-        const p = batch[i]!
-        events[i] = p.event
-        for (const t of p.trades) trades.push(t)
-      }
-      this.#inFlight = batch.length
+    for (let batch = this.#next(); batch !== undefined && !this.#failure; batch = this.#next()) {
+      const size = batch.events.length
+      this.#queued -= size
+      this.#inFlight = size
       try {
-        await this.#store.append(events, trades)
+        await this.#store.append(batch.events, batch.trades)
       } catch (err) {
         this.#inFlight = 0
         this.#fail(err, batch)
@@ -103,18 +131,20 @@ export class GroupCommitLog {
       }
       this.#inFlight = 0
       this.#batches++
-      this.#events += batch.length
-      this.#lastBatchSize = batch.length
-      if (batch.length > this.#maxBatchSize) this.#maxBatchSize = batch.length
-      for (const p of batch) p.resolve()
+      this.#events += size
+      this.#lastBatchSize = size
+      if (size > this.#maxBatchSize) this.#maxBatchSize = size
+      batch.resolve()
     }
     this.#flushing = false
   }
 
-  #fail(cause: unknown, batch: Pending[]): void {
+  #fail(cause: unknown, batch: Batch): void {
     this.#failure = cause instanceof LogFailedError ? cause : new LogFailedError(cause)
-    const waiting = [...batch, ...this.#queue]
-    this.#queue = []
-    for (const p of waiting) p.reject(this.#failure)
+    const failed = [batch, ...this.#waiting, ...(this.#gathering ? [this.#gathering] : [])]
+    this.#waiting = []
+    this.#gathering = undefined
+    this.#queued = 0
+    for (const b of failed) b.reject(this.#failure)
   }
 }
