@@ -6,6 +6,7 @@
 //    (open loop: a stalled log shows as latency) and as fast as they are acknowledged (closed
 //    loop, many in flight). Latency runs from submit to the durable acknowledgement.
 // The PostgreSQL server is FLUXION_TEST_DATABASE_URL's (scripts/start-services.sh starts it).
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -35,22 +36,6 @@ function orderFlow(): (state: { balance: (a: string, asset: string) => bigint })
       : { type: 'order', account: 'taker', market: 'sSPX', side: 'sell', kind: 'market', amountIn: held, minOut: 0n }
   }
 }
-
-// --- 1. the in-memory path -------------------------------------------------------------------
-const { engine } = seededVenue()
-engine.execute({ type: 'deposit', account: 'taker', asset: 'fUSD', amount: 10n ** 12n * WAD })
-const next = orderFlow()
-const ledgerView = { balance: (a: string, asset: string) => engine.state.ledger.balance(a, asset) }
-const pmm = new OraclePool(4000n * WAD, WAD / 10n, 500n * WAD, 2_000_000n * WAD, WAD / 1000n, WAD / 10_000n)
-
-const pathResults = await runSuite('engine-orders', [
-  {
-    title: 'one market order on sSPX, in memory (durability excluded)',
-    baseline: { name: 'native OraclePool quote alone (the floor)', fn: () => pmm.quoteSellQuote(1000n * WAD) },
-    fluxion: [{ name: 'Engine.execute: checks, route, event, ledger, swap', fn: () => engine.execute(next(ledgerView)) }],
-    target: { maxMilliseconds: 0.02, note: 'issue 4: in-memory order path median ≤ 20 µs' },
-  },
-])
 
 // --- 2. sustained load with durability on ------------------------------------------------------
 interface LoadRun {
@@ -94,21 +79,30 @@ async function load(store: string, venue: Venue, mode: 'open' | 'closed', RATE =
     }
     await Promise.all(Array.from({ length: IN_FLIGHT }, client))
   } else {
-    // Every millisecond tick offers the orders that fell due since the start, each timed from its due moment.
+    // Every millisecond tick offers the orders that fell due since the start, each timed from its
+    // due moment. Only a count of those in flight is kept: holding every promise would make the
+    // harness's own garbage part of what is measured.
     let offered = 0
-    const pending: Promise<void>[] = []
+    let inFlight = 0
+    let failure: unknown
     await new Promise<void>((resolve) => {
+      const landed = () => {
+        if (--inFlight === 0 && offered === RATE * SECONDS) resolve()
+      }
       const tick = setInterval(() => {
         const now = performance.now()
         const due = Math.min(Math.floor(((now - started) * RATE) / 1000), RATE * SECONDS)
-        for (; offered < due; offered++) pending.push(send(started + (offered * 1000) / RATE))
-        if (now >= end) {
-          clearInterval(tick)
-          resolve()
+        for (; offered < due; offered++) {
+          inFlight++
+          send(started + (offered * 1000) / RATE).then(landed, (err: unknown) => {
+            failure ??= err
+            landed()
+          })
         }
+        if (now >= end) clearInterval(tick)
       }, 1)
     })
-    await Promise.all(pending)
+    if (failure !== undefined) throw failure
   }
   const seconds = (performance.now() - started) / 1000
   const batches = venue.log.stats.batches - batchesBefore
@@ -122,24 +116,65 @@ async function load(store: string, venue: Venue, mode: 'open' | 'closed', RATE =
   }
 }
 
-const runs: LoadRun[] = []
-const subjects: Array<{ name: string; options: () => VenueOptions; cleanup: () => Promise<void> }> = []
-const dir = mkdtempSync(join(tmpdir(), 'fluxion-bench-'))
-subjects.push({ name: 'PGlite', options: () => ({ dataDir: dir, databaseUrl: '', redisUrl: '' }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) })
-const schema = uniqueName('bench_engine')
-subjects.push({ name: 'PostgreSQL', options: () => ({ databaseUrl: TEST_DATABASE_URL, schema, redisUrl: '' }), cleanup: () => dropTestSchema(schema) })
+const STORES = {
+  PGlite: () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fluxion-bench-'))
+    return { options: { dataDir: dir, databaseUrl: '', redisUrl: '' }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) }
+  },
+  PostgreSQL: () => {
+    const schema = uniqueName('bench_engine')
+    return { options: { databaseUrl: TEST_DATABASE_URL, schema, redisUrl: '' }, cleanup: () => dropTestSchema(schema) }
+  },
+} satisfies Record<string, () => { options: VenueOptions; cleanup: () => Promise<void> }>
+type StoreName = keyof typeof STORES
 
-for (const s of subjects) {
-  const venue = await openVenue(s.options())
+/** The load runs on one store, in this process (a child of the suite, see below). */
+async function loadRuns(name: StoreName): Promise<LoadRun[]> {
+  const { options, cleanup } = STORES[name]()
+  const runs: LoadRun[] = []
+  const venue = await openVenue(options)
   try {
-    for (const [mode, rate] of [...RATES.map((r) => ['open', r] as const), ['closed', 0] as const]) {
-      const r = await load(s.name, venue, mode, rate)
-      runs.push(r)
-      console.log(`${r.store.padEnd(10)} ${r.mode.padEnd(36)} ${Math.round(r.ordersPerSecond).toLocaleString('en').padStart(7)} orders/s   ack p50 ${r.latencyMs.p50.toFixed(2)} ms  p99 ${r.latencyMs.p99.toFixed(2)} ms   batch ${r.averageBatch.toFixed(0)}`)
-    }
+    for (const [mode, rate] of [...RATES.map((r) => ['open', r] as const), ['closed', 0] as const]) runs.push(await load(name, venue, mode, rate))
   } finally {
     await venue.close()
-    await s.cleanup()
+    await cleanup()
+  }
+  return runs
+}
+
+const LOAD_FLAG = '--load-runs'
+if (process.argv[2] === LOAD_FLAG) {
+  const runs = await loadRuns(process.argv[3] as StoreName)
+  process.stdout.write(`${JSON.stringify(runs)}\n`)
+  process.exit(0)
+}
+
+// --- 1. the in-memory path (the suite's own process) -------------------------------------------------------------------
+const { engine } = seededVenue()
+engine.execute({ type: 'deposit', account: 'taker', asset: 'fUSD', amount: 10n ** 12n * WAD })
+const next = orderFlow()
+const ledgerView = { balance: (a: string, asset: string) => engine.state.ledger.balance(a, asset) }
+const pmm = new OraclePool(4000n * WAD, WAD / 10n, 500n * WAD, 2_000_000n * WAD, WAD / 1000n, WAD / 10_000n)
+
+const pathResults = await runSuite('engine-orders', [
+  {
+    title: 'one market order on sSPX, in memory (durability excluded)',
+    baseline: { name: 'native OraclePool quote alone (the floor)', fn: () => pmm.quoteSellQuote(1000n * WAD) },
+    fluxion: [{ name: 'Engine.execute: checks, route, event, ledger, swap', fn: () => engine.execute(next(ledgerView)) }],
+    target: { maxMilliseconds: 0.02, note: 'issue 4: in-memory order path median ≤ 20 µs' },
+  },
+])
+
+
+// Each store's load runs in a process of its own (same node flags as this one), so neither
+// inherits the other's heap, JIT state or worker threads.
+const runs: LoadRun[] = []
+for (const name of Object.keys(STORES) as StoreName[]) {
+  const child = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, LOAD_FLAG, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 })
+  if (child.status !== 0) throw new Error(`${name} load runs failed (exit ${child.status})`)
+  for (const r of JSON.parse(child.stdout.trim().split('\n').at(-1)!) as LoadRun[]) {
+    runs.push(r)
+    console.log(`${r.store.padEnd(10)} ${r.mode.padEnd(36)} ${Math.round(r.ordersPerSecond).toLocaleString('en').padStart(7)} orders/s   ack p50 ${r.latencyMs.p50.toFixed(2)} ms  p99 ${r.latencyMs.p99.toFixed(2)} ms   batch ${r.averageBatch.toFixed(0)}`)
   }
 }
 
@@ -149,6 +184,7 @@ const report = {
   command: 'npm run bench -- engine-orders',
   date: new Date().toISOString(),
   machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform },
+  nodeFlags: process.execArgv,
   seconds: SECONDS,
   targets,
   inMemoryPath: pathResults[0],

@@ -53,7 +53,8 @@ export function encodeBatch(events: readonly LoggedEvent[], trades: readonly Tra
     if (trades.length > 0) throw new SequenceConflictError(`trade for seq ${trades[0]!.seq} has no event in this batch`)
     return { firstSeq: 0, lastSeq: 0, text: '', streams: [], candles: [] }
   }
-  const lines = new Array<string>(events.length)
+  // The pieces of every line, joined once: each body is copied into the batch text, and only there.
+  const parts = new Array<string | number>(events.length * 10)
   const streams = new Map<string, StreamRange>()
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!
@@ -68,11 +69,22 @@ export function encodeBatch(events: readonly LoggedEvent[], trades: readonly Tra
     if (range === undefined) streams.set(e.stream, { stream: e.stream, first: e.streamSeq, last: e.streamSeq })
     else if (e.streamSeq <= range.last) throw new SequenceConflictError(`event ${e.seq}: stream ${e.stream} seq ${e.streamSeq} does not follow ${range.last}`)
     else range.last = e.streamSeq
-    lines[i] = `${e.stream}\t${e.streamSeq}\t${e.type}\t${e.ts}\t${e.body}`
+    const p = i * 10
+    parts[p] = e.stream
+    parts[p + 1] = '\t'
+    parts[p + 2] = e.streamSeq
+    parts[p + 3] = '\t'
+    parts[p + 4] = e.type
+    parts[p + 5] = '\t'
+    parts[p + 6] = e.ts
+    parts[p + 7] = '\t'
+    parts[p + 8] = e.body
+    parts[p + 9] = '\n'
   }
+  parts.length-- // no newline after the last line
   const firstSeq = events[0]!.seq
   const lastSeq = events[events.length - 1]!.seq
-  return { firstSeq, lastSeq, text: lines.join('\n'), streams: [...streams.values()], candles: foldCandles(trades, firstSeq, lastSeq) }
+  return { firstSeq, lastSeq, text: parts.join(''), streams: [...streams.values()], candles: foldCandles(trades, firstSeq, lastSeq) }
 }
 
 /** The batch's fills as one-second candle deltas, in the order of their seqs (a stable sort:
@@ -85,21 +97,29 @@ function foldCandles(trades: readonly TradeRecord[], firstSeq: number, lastSeq: 
     if (!Number.isSafeInteger(t.seq) || t.seq < firstSeq || t.seq > lastSeq) throw new SequenceConflictError(`trade for seq ${t.seq} has no event in this batch`)
     if (!isMs(t.ts)) throw new InvalidInputError(`trade for seq ${t.seq}: ts ${t.ts} is not a whole number of ms`)
     if (!isField(t.market)) throw new InvalidInputError(`trade for seq ${t.seq}: market must be non-empty text without tabs or newlines`)
-    for (const [name, v] of [['price', t.price], ['baseAmount', t.baseAmount], ['quoteAmount', t.quoteAmount]] as const) {
-      if (typeof v !== 'bigint' || v < 0n || v >= NUMERIC_LIMIT) throw new InvalidInputError(`trade for seq ${t.seq}: ${name} ${String(v)} is not a non-negative integer below 10^78 (WAD units)`)
-    }
+    checkAmount(t, 'price', t.price)
+    checkAmount(t, 'baseAmount', t.baseAmount)
+    checkAmount(t, 'quoteAmount', t.quoteAmount)
     if (i > 0 && t.seq < trades[i - 1]!.seq) sorted = false
   }
   const ordered = sorted ? trades : [...trades].sort((a, b) => a.seq - b.seq)
-  const candles = new Map<string, CandleDelta>()
+  const candles: CandleDelta[] = []
+  // Each market's newest candle: with engine time going forward, every fill after the first
+  // lands there or opens the next; only a clock that went back needs the search.
+  const newest = new Map<string, CandleDelta>()
   for (const t of ordered) {
     const bucketStart = Math.floor(t.ts / CANDLE_BASE_MS) * CANDLE_BASE_MS
-    const key = `${t.market}\n${bucketStart}`
-    const c = candles.get(key)
-    if (c === undefined) candles.set(key, { market: t.market, ...openBar(bucketStart, t.price, t.baseAmount, t.quoteAmount) })
-    else foldFill(c, t.price, t.baseAmount, t.quoteAmount)
+    const latest = newest.get(t.market)
+    let c = latest?.bucketStart === bucketStart ? latest : candles.find((x) => x.market === t.market && x.bucketStart === bucketStart)
+    if (c !== undefined) foldFill(c, t.price, t.baseAmount, t.quoteAmount)
+    else candles.push((c = { market: t.market, ...openBar(bucketStart, t.price, t.baseAmount, t.quoteAmount) }))
+    if (latest === undefined || bucketStart > latest.bucketStart) newest.set(t.market, c)
   }
-  return [...candles.values()]
+  return candles
+}
+
+function checkAmount(t: TradeRecord, name: string, v: unknown): void {
+  if (typeof v !== 'bigint' || v < 0n || v >= NUMERIC_LIMIT) throw new InvalidInputError(`trade for seq ${t.seq}: ${name} ${String(v)} is not a non-negative integer below 10^78 (WAD units)`)
 }
 
 /** The events of a stored batch that starts at `firstSeq` (the inverse of encodeBatch's text). */
