@@ -1,7 +1,7 @@
 // From the bus to the channels: the gateway subscribes to the engine's event streams (in-process,
 // or Redis when several gateway processes serve one engine) and turns each event into updates.
 import { decodeBusEvent } from '../../engine/src/bus/bus-event.js'
-import type { EngineEvent } from '../../engine/src/events.js'
+import type { SequencedEvent } from '../../engine/src/events.js'
 import { eventChannel, type GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { CandleBook } from './candles.js'
 import type { ChannelUpdates } from './channels.js'
@@ -77,14 +77,14 @@ export class EventFeed {
 
   private onMessage(message: string): void {
     try {
-      const { seq, ts, event } = decodeBusEvent(message)
-      this.onEvent(seq, ts, event)
+      this.onEvent(decodeBusEvent(message))
     } catch (err) {
       this.onError(err)
     }
   }
 
-  private onEvent(seq: number, ts: number, ev: EngineEvent): void {
+  private onEvent(e: SequencedEvent): void {
+    const { seq, ts, event: ev } = e
     const state = this.venue.engine.state
     // The account channel: balances, debts and health as they stand after the event (and later ones).
     for (const account of accountsOf(ev)) this.hub.update(`account:${account}`, 'account', () => accountView(state, account))
@@ -102,7 +102,7 @@ export class EventFeed {
         quotes()
         return
       case 'fill': {
-        const trade = tradeView(ev, seq, ts)
+        const trade = tradeView(e)!
         const recent = this.recent.get(ev.market)!
         recent.push(trade)
         if (recent.length > RECENT_TRADES) recent.shift()
