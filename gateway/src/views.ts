@@ -94,8 +94,11 @@ export function tradeView(e: SequencedEvent): TradeView | undefined {
   return { eventSeq, market, orderId: e.event.orderId, side, price: BigInt(trade.price), baseAmount: BigInt(trade.baseAmount), quoteAmount: BigInt(trade.quoteAmount), ts }
 }
 
-/** A private fill, as its account sees it. */
-export function fillView(ev: Fill, eventSeq: number, ts: number) {
+/** A private fill, as its account sees it (`fills:<account>` data). */
+export type FillView = Omit<Fill, 'type'> & { eventSeq: number; ts: number }
+
+/** The private fill view of a fill event. */
+export function fillView(ev: Fill, eventSeq: number, ts: number): FillView {
   const { type: _, legs, ...rest } = ev
   return { ...rest, eventSeq, ts, legs }
 }

@@ -2,18 +2,9 @@
 import { Table } from './Table.js'
 import { formatPrice, formatWad } from '../lib/format.js'
 import { fillPrice } from '../lib/ticket.js'
+import type { FillData } from '../lib/wire.js'
 
-/** A private fill (`fills` channel data). */
-export interface FillData {
-  market: string
-  orderId: string
-  side: 'buy' | 'sell'
-  amountIn: string
-  amountOut: string
-  fromEscrow: boolean
-  eventSeq: number
-  ts: number
-}
+export type { FillData }
 
 export function Fills({ fills }: { fills: FillData[] }) {
   return (

@@ -1,31 +1,9 @@
 // The order ticket's arithmetic: what a quote means to the person about to trade, and whether
 // the terminal lets them submit it at their slippage setting.
 import { WAD } from './format.js'
+import type { Quote, QuoteLeg } from './wire.js'
 
-/** One leg of a quote (a pool the route goes through). */
-export interface QuoteLeg {
-  pool: string
-  amountIn: string
-  amountOut: string
-  lpFee: string
-  feeOnInput: boolean
-  protocolFee: string
-}
-
-/** The `quote` method's result (docs/protocol.md). */
-export interface Quote {
-  market: string
-  side: 'buy' | 'sell'
-  amountIn: string
-  amountOut: string
-  minOut: string
-  averagePrice: string
-  oraclePrice: string
-  impactBps: number
-  lpFee: string
-  protocolFee: string
-  legs: QuoteLeg[]
-}
+export type { Quote, QuoteLeg }
 
 /** What the ticket shows and whether it may submit. */
 export interface TicketCheck {
