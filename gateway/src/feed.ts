@@ -5,7 +5,7 @@ import type { SequencedEvent } from '../../engine/src/events.js'
 import { eventChannel, type GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { CandleBook } from './candles.js'
 import type { ChannelUpdates } from './channels.js'
-import { accountsOf, accountView, fillView, marketView, quotesView, tradeView, type TradeView } from './views.js'
+import { accountsOf, accountView, fillView, marketView, quotesView, tradeView, type FillView, type TradeView } from './views.js'
 import { DepthBook } from './depth.js'
 
 /** How many recent trades a `trades:<market>` snapshot carries. */
@@ -111,8 +111,8 @@ export class EventFeed {
         this.hub.update(`candles:${ev.market}:1m`, `candles:${ev.market}:1m`, candle)
         quotes()
         // Built only when the account's fills or orders channel has a subscriber.
-        let fill: ReturnType<typeof fillView> | undefined
-        const fillOnce = () => (fill ??= fillView(ev, seq, ts))
+        let fill: FillView | undefined
+        const fillOnce = () => (fill ??= fillView(ev, trade))
         this.hub.update(`fills:${ev.account}`, 'fills', fillOnce)
         this.hub.update(`orders:${ev.account}`, 'orders', () => ({ event: 'filled', ...fillOnce() }))
         return

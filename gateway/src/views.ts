@@ -94,13 +94,13 @@ export function tradeView(e: SequencedEvent): TradeView | undefined {
   return { eventSeq, market, orderId: e.event.orderId, side, price: BigInt(trade.price), baseAmount: BigInt(trade.baseAmount), quoteAmount: BigInt(trade.quoteAmount), ts }
 }
 
-/** A private fill, as its account sees it (`fills:<account>` data). */
-export type FillView = Omit<Fill, 'type'> & { eventSeq: number; ts: number }
+/** A private fill, as its account sees it (`fills` data): the event, with its public trade's price. */
+export type FillView = Omit<Fill, 'type'> & { eventSeq: number; ts: number; price: bigint }
 
-/** The private fill view of a fill event. */
-export function fillView(ev: Fill, eventSeq: number, ts: number): FillView {
+/** The private fill view of a fill event, given its trade (`tradeView`): one price for both. */
+export function fillView(ev: Fill, trade: TradeView): FillView {
   const { type: _, legs, ...rest } = ev
-  return { ...rest, eventSeq, ts, legs }
+  return { ...rest, eventSeq: trade.eventSeq, ts: trade.ts, price: trade.price, legs }
 }
 
 /** An account as its owner sees it: balances, escrow, debts and health. */

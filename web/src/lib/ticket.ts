@@ -1,6 +1,5 @@
 // The order ticket's arithmetic: what a quote means to the person about to trade, and whether
 // the terminal lets them submit it at their slippage setting.
-import { WAD } from './format.js'
 import type { Quote, QuoteLeg } from './wire.js'
 
 export type { Quote, QuoteLeg }
@@ -44,10 +43,4 @@ export function checkTicket(quote: Quote, slippageBps: number): TicketCheck {
   else if (out === 0n) refusal = 'this amount receives nothing'
   else if (quote.impactBps > slippageBps) refusal = `price impact ${(quote.impactBps / 100).toFixed(2)}% exceeds your slippage of ${(slippageBps / 100).toFixed(2)}%`
   return { feeOut, feeIn, minReceived: minReceived(out, slippageBps), refusal }
-}
-
-/** Quote-per-base price of a fill of `amountIn` for `amountOut` on `side` (WAD). */
-export function fillPrice(side: 'buy' | 'sell', amountIn: bigint, amountOut: bigint): bigint {
-  const [base, quote] = side === 'buy' ? [amountOut, amountIn] : [amountIn, amountOut]
-  return base === 0n ? 0n : (quote * WAD) / base
 }
