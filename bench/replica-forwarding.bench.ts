@@ -63,7 +63,7 @@ const engine = await Venue.open({ databaseUrl: TEST_DATABASE_URL, schema, redisU
 try {
   await seedVenue(engine, T0)
   await engine.submit({ type: 'mint', account: 'amy', market: 'sETH', amount: 10n * WAD })
-  const server = await startCommandServer(engine, { redisUrl: TEST_REDIS_URL, namespace })
+  const server = await startCommandServer(engine)
   const replica = await ReplicaVenue.open({ databaseUrl: TEST_DATABASE_URL, redisUrl: TEST_REDIS_URL, schema, busNamespace: namespace })
   try {
     const direct = (c: Command) => engine.submit(c)

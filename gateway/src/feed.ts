@@ -1,11 +1,11 @@
 // From the bus to the channels: the gateway subscribes to the engine's event streams (in-process,
 // or Redis when several gateway processes serve one engine) and turns each event into updates.
 import { decodeBusEvent } from '../../engine/src/bus/bus-event.js'
-import type { EngineEvent } from '../../engine/src/events.js'
+import type { SequencedEvent } from '../../engine/src/events.js'
 import { eventChannel, type GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { CandleBook } from './candles.js'
 import type { ChannelUpdates } from './channels.js'
-import { accountsOf, accountView, fillView, marketView, quotesView, tradeView, type TradeView } from './views.js'
+import { accountsOf, accountView, fillView, marketView, quotesView, tradeView, type FillView, type TradeView } from './views.js'
 import { DepthBook } from './depth.js'
 
 /** How many recent trades a `trades:<market>` snapshot carries. */
@@ -77,14 +77,14 @@ export class EventFeed {
 
   private onMessage(message: string): void {
     try {
-      const { seq, ts, event } = decodeBusEvent(message)
-      this.onEvent(seq, ts, event)
+      this.onEvent(decodeBusEvent(message))
     } catch (err) {
       this.onError(err)
     }
   }
 
-  private onEvent(seq: number, ts: number, ev: EngineEvent): void {
+  private onEvent(e: SequencedEvent): void {
+    const { seq, ts, event: ev } = e
     const state = this.venue.engine.state
     // The account channel: balances, debts and health as they stand after the event (and later ones).
     for (const account of accountsOf(ev)) this.hub.update(`account:${account}`, 'account', () => accountView(state, account))
@@ -102,7 +102,7 @@ export class EventFeed {
         quotes()
         return
       case 'fill': {
-        const trade = tradeView(ev, seq, ts)
+        const trade = tradeView(e)!
         const recent = this.recent.get(ev.market)!
         recent.push(trade)
         if (recent.length > RECENT_TRADES) recent.shift()
@@ -111,8 +111,8 @@ export class EventFeed {
         this.hub.update(`candles:${ev.market}:1m`, `candles:${ev.market}:1m`, candle)
         quotes()
         // Built only when the account's fills or orders channel has a subscriber.
-        let fill: ReturnType<typeof fillView> | undefined
-        const fillOnce = () => (fill ??= fillView(ev, seq, ts))
+        let fill: FillView | undefined
+        const fillOnce = () => (fill ??= fillView(ev, trade))
         this.hub.update(`fills:${ev.account}`, 'fills', fillOnce)
         this.hub.update(`orders:${ev.account}`, 'orders', () => ({ event: 'filled', ...fillOnce() }))
         return

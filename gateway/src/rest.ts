@@ -9,6 +9,7 @@ import { UnknownMarketError } from '../../engine/src/errors.js'
 import type { GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { requirePermission, type Permission, type Principal } from './auth.js'
 import { MalformedJsonError, MessageTooLargeError, NotFoundError, UnauthorizedError, toWireError } from './errors.js'
+import { httpStatusOf, remoteIp, replyNotFound } from './http.js'
 import type { DevFaucet } from './faucet.js'
 import { callMethod, newSession, type Connection, type MethodContext } from './methods.js'
 import type { GatewayMetrics } from './metrics.js'
@@ -57,47 +58,6 @@ interface RestRequest {
   verb: string
   body: string
   ip: string
-}
-
-const STATUS: Record<string, string> = {
-  INVALID_PARAMS: '400 Bad Request',
-  INVALID_INPUT: '400 Bad Request',
-  MALFORMED_JSON: '400 Bad Request',
-  UNAUTHORIZED: '401 Unauthorized',
-  BAD_SIGNATURE: '401 Unauthorized',
-  TIMESTAMP_OUTSIDE_WINDOW: '401 Unauthorized',
-  NONCE_REUSED: '401 Unauthorized',
-  FORBIDDEN: '403 Forbidden',
-  ORIGIN_NOT_ALLOWED: '403 Forbidden',
-  SIWE_INVALID_MESSAGE: '400 Bad Request',
-  SIWE_BAD_SIGNATURE: '401 Unauthorized',
-  SIWE_DOMAIN_MISMATCH: '401 Unauthorized',
-  SIWE_URI_MISMATCH: '401 Unauthorized',
-  SIWE_CHAIN_MISMATCH: '401 Unauthorized',
-  SIWE_NONCE_INVALID: '401 Unauthorized',
-  SIWE_NOT_YET_VALID: '401 Unauthorized',
-  SIWE_EXPIRED: '401 Unauthorized',
-  UNKNOWN_MARKET: '404 Not Found',
-  UNKNOWN_ORDER: '404 Not Found',
-  NOT_FOUND: '404 Not Found',
-  MESSAGE_TOO_LARGE: '413 Payload Too Large',
-  RATE_LIMITED: '429 Too Many Requests',
-  IP_BANNED: '429 Too Many Requests',
-  TOO_MANY_CONNECTIONS: '429 Too Many Requests',
-  ENGINE_HALTED: '503 Service Unavailable',
-  ENGINE_UNAVAILABLE: '503 Service Unavailable',
-  STORAGE_FAILED: '503 Service Unavailable',
-  LOG_FAILED: '503 Service Unavailable',
-  INTERNAL: '500 Internal Server Error',
-}
-
-/** The HTTP status line of an error code (422 for the engine's refusals not listed). */
-export const httpStatusOf = (code: string): string => STATUS[code] ?? '422 Unprocessable Entity'
-
-/** Answers a request for a route or file that does not exist: 404 `NOT_FOUND` as JSON. */
-export function replyNotFound(res: HttpResponse, method: string, url: string): void {
-  const error = toWireError(new NotFoundError(`${method} ${url}`))
-  res.writeStatus(httpStatusOf(error.code)).writeHeader('content-type', 'application/json').end(encode({ error }))
 }
 
 const AUTH_HEADERS = ['x-fluxion-key', 'x-fluxion-timestamp', 'x-fluxion-recv-window', 'x-fluxion-nonce', 'x-fluxion-signature', 'cookie', 'origin', 'host']
@@ -283,7 +243,7 @@ function readRequest(res: HttpResponse, req: HttpRequest, paramCount: number): R
     target: `${req.getMethod().toUpperCase()} ${req.getUrl()}${query ? `?${query}` : ''}`,
     verb: req.getMethod().toUpperCase(),
     body: '',
-    ip: Buffer.from(res.getRemoteAddressAsText()).toString(),
+    ip: remoteIp(res),
   }
 }
 

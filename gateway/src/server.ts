@@ -12,7 +12,8 @@ import { EventFeed } from './feed.js'
 import { callMethod, newSession, ORDER_METHODS, resnapshot, socketConnection, type Connection, type MethodContext, type Session } from './methods.js'
 import { GatewayMetrics } from './metrics.js'
 import { RateLimiter, type RateLimits } from './rate-limit.js'
-import { httpStatusOf, registerRest, replyNotFound } from './rest.js'
+import { remoteIp, replyError } from './http.js'
+import { registerRest } from './rest.js'
 import { envelopeId, parseRequest } from './schema.js'
 import { BrowserAuth, type BrowserAuthOptions } from './session.js'
 import { registerStatic } from './static.js'
@@ -207,12 +208,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ws.cork(() => resnapshot(connectionOf(ws), ctx))
     },
     upgrade: (res: HttpResponse, req, context) => {
-      const ip = Buffer.from(res.getRemoteAddressAsText()).toString()
-      const refuse = (err: unknown) => {
-        const error = toWireError(err)
-        metrics.errors.inc({ code: error.code })
-        res.writeStatus(httpStatusOf(error.code)).writeHeader('content-type', 'application/json').end(encode({ error }))
-      }
+      const ip = remoteIp(res)
+      const refuse = (err: unknown) => void metrics.errors.inc({ code: replyError(res, err).code })
       const banned = limiter.bannedUntil(ip)
       const refusal = banned !== undefined ? new IpBannedError(banned - now()) : (perIp.get(ip) ?? 0) >= maxPerIp ? new TooManyConnectionsError(maxPerIp) : undefined
       if (refusal) return refuse(refusal)
@@ -260,7 +257,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
     },
   })
-  if (options.webRoot !== undefined) registerStatic(app, options.webRoot, replyNotFound)
+  if (options.webRoot !== undefined) registerStatic(app, options.webRoot)
   registerRest(app, { venue, metrics, logger, now, methods: ctx, limiter, maxBodyBytes: maxMessageBytes, health: () => ({ connections: sockets.size, uptimeMs: Date.now() - startedAt }), browser, faucet: options.devFaucet && new DevFaucet(venue, options.devFaucet) })
 
   await feed.start()

@@ -4,7 +4,8 @@
 // paths get index.html (the terminal routes on the client); API paths are left to the REST routes.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, relative, sep } from 'node:path'
-import type { HttpResponse, TemplatedApp } from 'uWebSockets.js'
+import type { TemplatedApp } from 'uWebSockets.js'
+import { replyNotFound } from './http.js'
 
 /** One file ready to send. */
 export interface StaticFile {
@@ -93,7 +94,7 @@ export const isApiPath = (path: string): boolean => API_ROOTS.some((r) => path =
  * Registers `GET /*` serving the terminal built in `root`. API paths yield to the REST routes
  * (whose catch-all answers NOT_FOUND as JSON). When `root` holds no build, `/` explains how to make one.
  */
-export function registerStatic(app: TemplatedApp, root: string, notFound: (res: HttpResponse, method: string, url: string) => void): { files: number } {
+export function registerStatic(app: TemplatedApp, root: string): { files: number } {
   let files: Map<string, StaticFile>
   try {
     files = statSync(join(root, 'index.html')).isFile() ? loadStaticFiles(root) : new Map()
@@ -112,7 +113,7 @@ export function registerStatic(app: TemplatedApp, root: string, notFound: (res: 
       return
     }
     const file = resolveStatic(files, url) ?? (files.size === 0 && extname(url) === '' ? missingBuild : undefined)
-    if (!file) return notFound(res, 'GET', url)
+    if (!file) return replyNotFound(res, 'GET', url)
     res.cork(() => {
       res.writeStatus(file === missingBuild ? '503 Service Unavailable' : '200 OK')
       res.writeHeader('content-type', file.contentType).writeHeader('cache-control', file.cacheControl).writeHeader('x-content-type-options', 'nosniff')

@@ -2,9 +2,10 @@
 // into decimal strings. Levels are absolute (a market's whole view, never a diff).
 import { escrowAccount } from '../../engine/src/accounts/accounts.js'
 import { accountHealth, healthFactor } from '../../engine/src/accounts/margin.js'
-import type { EngineEvent } from '../../engine/src/events.js'
+import { tradeEntry } from '../../engine/src/engine.js'
+import type { EngineEvent, SequencedEvent } from '../../engine/src/events.js'
 import type { Market } from '../../engine/src/market/market.js'
-import { PRICE_ONE } from '../../engine/src/oracle/price.js'
+import type { MarketPool } from '../../engine/src/market/pools.js'
 import type { EngineState } from '../../engine/src/state.js'
 
 /** One pool of a market: its kind, mid price and reserves. */
@@ -13,6 +14,11 @@ export interface PoolView {
   kind: string
   midPrice: bigint
   reserves: { base: bigint; quote: bigint }
+}
+
+/** A pool's view (mid price 0 until the pool can price). */
+export function poolView(p: MarketPool): PoolView {
+  return { id: p.id, kind: p.kind, midPrice: p.ready() ? p.midPrice() : 0n, reserves: p.reserves() }
 }
 
 /** The `quotes:<market>` view: oracle price, LP fee rate, pool mid prices. */
@@ -44,7 +50,7 @@ export function quotesView(m: Market, now: number): QuotesView {
     oraclePublishedAt: 'publishedAt' in status && status.publishedAt !== undefined ? status.publishedAt : null,
     status: status.state === 'paused' ? 'paused' : 'live',
     lpFeeRate: m.lpFeeRate,
-    pools: m.poolList().map((p) => ({ id: p.id, kind: p.kind, midPrice: p.ready() ? p.midPrice() : 0n, reserves: p.reserves() })),
+    pools: m.poolList().map(poolView),
   }
   if (status.state === 'paused') view.pausedReason = status.reason
   return view
@@ -76,16 +82,25 @@ export interface TradeView {
 
 type Fill = Extract<EngineEvent, { type: 'fill' }>
 
-/** The public trade of a fill event. */
-export function tradeView(ev: Fill, eventSeq: number, ts: number): TradeView {
-  const [baseAmount, quoteAmount] = ev.side === 'sell' ? [ev.amountIn, ev.amountOut] : [ev.amountOut, ev.amountIn]
-  return { eventSeq, market: ev.market, orderId: ev.orderId, side: ev.side, price: baseAmount > 0n ? (quoteAmount * PRICE_ONE) / baseAmount : 0n, baseAmount, quoteAmount, ts }
+/**
+ * The public trade of a fill event (undefined for other events): the trade the log records for it
+ * (engine.ts `tradeEntry`, so price and amounts are the ones the stored candles are built from),
+ * with its order id.
+ */
+export function tradeView(e: SequencedEvent): TradeView | undefined {
+  const trade = tradeEntry(e)
+  if (!trade || e.event.type !== 'fill') return undefined
+  const { seq: eventSeq, market, side, ts } = trade
+  return { eventSeq, market, orderId: e.event.orderId, side, price: BigInt(trade.price), baseAmount: BigInt(trade.baseAmount), quoteAmount: BigInt(trade.quoteAmount), ts }
 }
 
-/** A private fill, as its account sees it. */
-export function fillView(ev: Fill, eventSeq: number, ts: number) {
+/** A private fill, as its account sees it (`fills` data): the event, with its public trade's price. */
+export type FillView = Omit<Fill, 'type'> & { eventSeq: number; ts: number; price: bigint }
+
+/** The private fill view of a fill event, given its trade (`tradeView`): one price for both. */
+export function fillView(ev: Fill, trade: TradeView): FillView {
   const { type: _, legs, ...rest } = ev
-  return { ...rest, eventSeq, ts, legs }
+  return { ...rest, eventSeq: trade.eventSeq, ts: trade.ts, price: trade.price, legs }
 }
 
 /** An account as its owner sees it: balances, escrow, debts and health. */
@@ -152,7 +167,7 @@ export function poolsView(state: EngineState, market?: string): PoolDetailView[]
     m.poolList().map((p) => {
       const s = p.state()
       const params: Record<string, bigint | number> = s.kind === 'pmm' ? { oraclePrice: s.i, k: s.k, baseTarget: s.baseTarget, quoteTarget: s.quoteTarget, r: s.r, lpFeeRate: s.lpFeeRate, mtFeeRate: s.mtFeeRate } : { feeBps: s.feeBps }
-      return { market: m.symbol, id: p.id, kind: p.kind, midPrice: p.ready() ? p.midPrice() : 0n, lpShares: state.totalShares(p.id), reserves: p.reserves(), params }
+      return { market: m.symbol, ...poolView(p), lpShares: state.totalShares(p.id), params }
     }),
   )
 }

@@ -1,8 +1,8 @@
 // End to end through Debian's Chromium: `npm start`'s own program (temp data dir, any free port,
 // lowered rate) serves the terminal; the browser signs in with the development wallet, watches
 // prices move, is refused past its slippage, swaps, and sees the fill, the new balance and the
-// trade on the chart, then rests a limit order and cancels it. Screenshots go to test-output/
-// (laptop and phone).
+// trade on the chart, then rests a limit order and cancels it; with cancel-on-disconnect turned
+// on, a resting order goes when the tab closes. Screenshots go to test-output/ (laptop and phone).
 import assert from 'node:assert/strict'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -68,8 +68,10 @@ after(async () => {
 const text = async (page: Page, id: string) => (await page.getByTestId(id).textContent()) ?? ''
 const amountOf = (t: string) => Number(t.replace(/,/g, ''))
 
-test('terminal: dev wallet sign-in, live prices, slippage refusal, a swap filled on the chart, a limit order cancelled', { timeout: 240_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+test('terminal: dev wallet sign-in, live prices, slippage refusal, a swap filled on the chart, a limit order cancelled, cancel-on-disconnect', { timeout: 240_000 }, async () => {
+  // A context of its own: a second tab of the same browser (cookie, localStorage) comes later.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } })
+  const page = await context.newPage()
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))
   page.on('console', (m) => m.type() === 'error' && /Content Security Policy/i.test(m.text()) && pageErrors.push(m.text()))
@@ -141,12 +143,42 @@ test('terminal: dev wallet sign-in, live prices, slippage refusal, a swap filled
   await page.waitForFunction(() => document.querySelector('[data-testid="balance-fUSD"]')?.textContent === '99,000.00', null, { timeout: 15_000 })
   await page.getByTestId('amount').fill('')
 
-  await page.screenshot({ path: join(output, 'terminal-e2e.png') })
-  await page.setViewportSize({ width: 390, height: 844 })
-  await page.screenshot({ path: join(output, 'terminal-e2e-phone.png'), fullPage: true })
+  // Cancel-on-disconnect is off by default; turned on (the gateway confirms it for this
+  // connection), a resting order goes when the tab is closed.
+  const setting = page.getByTestId('cancel-on-disconnect')
+  assert.equal(await setting.isChecked(), false, 'off by default')
+  await page.waitForFunction(() => document.querySelector('[data-testid="cancel-on-disconnect-state"]')?.textContent === 'off', null, { timeout: 15_000 })
+  await setting.check()
+  await page.waitForFunction(() => document.querySelector('[data-testid="cancel-on-disconnect-state"]')?.textContent === 'on', null, { timeout: 15_000 })
+  await page.getByTestId('amount').fill('500')
+  await page.getByTestId('limit-price').fill('100')
+  await page.waitForFunction(() => document.querySelector('[data-testid="submit"]')?.textContent === 'Buy sETH', null, { timeout: 15_000 })
+  await page.getByTestId('submit').click()
+  await page.waitForFunction((done) => / resting$/.test(document.querySelector('[data-testid="order-outcome"]')?.textContent ?? '') && !document.querySelector('[data-testid="order-outcome"]')?.textContent?.startsWith(`${done} `), resting, { timeout: 15_000 })
+  const orphan = (await text(page, 'order-outcome')).split(' ')[0]!
+  await page.getByTestId(`cancel-${orphan}`).waitFor({ timeout: 15_000 })
+  await page.waitForFunction(() => document.querySelector('[data-testid="balance-fUSD"]')?.textContent === '98,500.00', null, { timeout: 15_000 })
+  await page.close()
+  // The same browser (cookie and settings kept) opens the terminal again: the order is gone, its
+  // fUSD back, and the setting is still on and confirmed for the new connection.
+  const again = await context.newPage()
+  again.on('pageerror', (e) => pageErrors.push(e.message))
+  await again.goto(url)
+  await again.getByTestId('account').waitFor({ timeout: 30_000 })
+  await again.waitForFunction(() => document.querySelector('[data-testid="balance-fUSD"]')?.textContent === '99,000.00', null, { timeout: 15_000 })
+  assert.equal(await again.getByTestId(`cancel-${orphan}`).count(), 0, 'the order was cancelled when the tab closed')
+  assert.equal(await again.getByTestId('cancel-on-disconnect').isChecked(), true)
+  await again.waitForFunction(() => document.querySelector('[data-testid="cancel-on-disconnect-state"]')?.textContent === 'on', null, { timeout: 15_000 })
+  await again.getByTestId('cancel-on-disconnect').uncheck()
+  await again.waitForFunction(() => document.querySelector('[data-testid="cancel-on-disconnect-state"]')?.textContent === 'off', null, { timeout: 15_000 })
+
+  await again.screenshot({ path: join(output, 'terminal-e2e.png') })
+  await again.setViewportSize({ width: 390, height: 844 })
+  await again.screenshot({ path: join(output, 'terminal-e2e-phone.png'), fullPage: true })
   // The phone layout is one column: nothing wider than the screen.
-  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390)
+  assert.ok((await again.evaluate(() => document.documentElement.scrollWidth)) <= 390)
   assert.deepEqual(pageErrors, [])
+  await context.close()
 })
 
 test('terminal: sign-in through an injected EIP-1193 wallet, a refused signature, sign-out', { timeout: 120_000 }, async () => {

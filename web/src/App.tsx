@@ -15,7 +15,6 @@ import { ClientContext, useChannel } from './lib/hooks.js'
 import { EMPTY_MARKETS, reduceMarkets } from './lib/markets.js'
 import { reduceOrders, type OrdersPushData, type RestingOrder } from './lib/orders.js'
 import { ProtocolClient, type Push } from './lib/protocol.js'
-import { fillPrice } from './lib/ticket.js'
 
 const wsUrl = () => `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`
 
@@ -54,7 +53,7 @@ function Terminal({ session, onSession }: { session: Session | null; onSession: 
   const orders = useChannel<RestingOrder[]>(signedIn ? 'orders' : null, reduceOrderPush, [], who)
   const fills = useChannel<FillData[]>(signedIn ? 'fills' : null, reduceFills, [], who)
   const marks = useMemo<FillMark[]>(
-    () => fills.map((f) => ({ orderId: f.orderId, market: f.market, side: f.side, ts: f.ts, price: wadToNumber(fillPrice(f.side, BigInt(f.amountIn), BigInt(f.amountOut))) })),
+    () => fills.map((f) => ({ orderId: f.orderId, market: f.market, side: f.side, ts: f.ts, price: wadToNumber(f.price) })),
     [fills],
   )
   const select = (m: string) => {

@@ -5,6 +5,7 @@ import { eventBusContract } from './event-bus.contract.js'
 import { openEventBus } from './open-event-bus.js'
 import { Redis } from 'ioredis'
 import { RedisBus } from './redis-bus.js'
+import { quitRedis } from './redis-connection.js'
 
 // Two RedisBus instances, as two processes (the engine and a gateway) would hold them.
 eventBusContract('Redis', async (onHandlerError) => {
@@ -94,6 +95,30 @@ test('Redis: after its subscriber connection is killed, the bus reconnects, rene
     assert.equal(got[0], 'after')
   } finally {
     admin.disconnect()
+    await bus.close()
+  }
+})
+
+test('Redis: openConnection gives one more connection named after the bus, with its own settings, owned by the caller', async () => {
+  const name = `fluxion-test-${process.pid}-${Date.now()}-extra`
+  const bus = await RedisBus.connect(TEST_REDIS_URL, { connectionName: name }).catch((err: unknown) => {
+    throw serverFailure('Redis', TEST_REDIS_URL, err)
+  })
+  const extra = await bus.openConnection('queue', { enableOfflineQueue: false })
+  try {
+    const names = String(await extra.client('LIST'))
+      .split('\n')
+      .map((l) => /(?:^| )name=(\S*)/.exec(l)?.[1])
+      .filter((n) => n?.startsWith(name))
+      .sort()
+    assert.deepEqual(names, [`${name}-publisher`, `${name}-queue`, `${name}-subscriber`])
+    assert.equal(extra.options.enableOfflineQueue, false)
+    await bus.close()
+    // Closing the bus leaves the caller's connection open; a closed bus opens no more.
+    assert.equal(await extra.ping(), 'PONG')
+    await assert.rejects(bus.openConnection('late'), { code: 'BUS_FAILED' })
+  } finally {
+    await quitRedis(extra)
     await bus.close()
   }
 })

@@ -1,10 +1,13 @@
 // The bus across processes: Redis pub/sub, so several gateway processes can serve one engine.
 // One connection publishes (its commands stay in order, so a channel's messages do too) and one
-// subscribes (a subscribed Redis connection can do nothing else).
-import { Redis } from 'ioredis'
+// subscribes (a subscribed Redis connection can do nothing else). Whoever needs one more connection
+// beside the bus (a blocking queue reader, commands with other retry rules) asks the bus for it, so
+// the URL, the names and the error routing stay the bus's.
+import type { Redis } from 'ioredis'
 import { BusError } from '../errors.js'
 import { redactUrl } from '../store/redact-url.js'
 import { logHandlerError, type EventBus, type HandlerErrorSink, type MessageHandler } from './event-bus.js'
+import { openRedisConnection, quitRedis, type RedisConnectionSettings } from './redis-connection.js'
 
 interface Subscription {
   handler: MessageHandler
@@ -47,10 +50,12 @@ export class RedisBus implements EventBus {
   readonly #patterns = new Map<string, Channel>()
   readonly #onHandlerError: HandlerErrorSink
   readonly #namespace: string
+  readonly #options: RedisBusOptions
   #closed = false
 
   private constructor(url: string, publisher: Redis, subscriber: Redis, options: RedisBusOptions) {
     this.url = url
+    this.#options = options
     this.#publisher = publisher
     this.#subscriber = subscriber
     this.#onHandlerError = options.onHandlerError ?? logHandlerError
@@ -72,17 +77,7 @@ export class RedisBus implements EventBus {
 
   /** Connects both connections, or throws BusError naming the URL. */
   static async connect(url: string, options: RedisBusOptions = {}): Promise<RedisBus> {
-    const open = async (role: string): Promise<Redis> => {
-      const redis = new Redis(url, { lazyConnect: true, connectionName: `${options.connectionName ?? 'fluxion-bus'}-${role}` })
-      watchErrors(redis, url, role, options.onConnectionError)
-      try {
-        await redis.connect()
-        return redis
-      } catch (err) {
-        redis.disconnect() // stop the reconnect loop
-        throw new BusError(`cannot connect to Redis at ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
-      }
-    }
+    const open = (role: string) => openRedisConnection(url, { name: connectionName(options, role), role, ...onConnectionError(options) })
     const publisher = await open('publisher')
     try {
       return new RedisBus(url, publisher, await open('subscriber'), options)
@@ -90,6 +85,16 @@ export class RedisBus implements EventBus {
       publisher.disconnect()
       throw err
     }
+  }
+
+  /**
+   * Opens one more connection to the bus's Redis, named `<connectionName>-<role>` and reporting
+   * trouble where the bus's own connections do, with its own ioredis settings. The caller owns it
+   * (close it with `quitRedis`); keys it uses should carry `namespace`.
+   */
+  async openConnection(role: string, settings: RedisConnectionSettings = {}): Promise<Redis> {
+    if (this.#closed) throw new BusError('Redis bus is closed')
+    return openRedisConnection(this.url, { ...settings, name: connectionName(this.#options, role), role, ...onConnectionError(this.#options) })
   }
 
   /** See EventBus.publish; a failure to publish goes to the connection error sink. */
@@ -147,7 +152,7 @@ export class RedisBus implements EventBus {
       for (const entry of table.values()) entry.subscriptions.clear()
       table.clear()
     }
-    await Promise.all([quit(this.#publisher), quit(this.#subscriber)])
+    await Promise.all([quitRedis(this.#publisher), quitRedis(this.#subscriber)])
   }
 
   #deliver(entry: Channel | undefined, channel: string, message: string): void {
@@ -162,27 +167,5 @@ export class RedisBus implements EventBus {
   }
 }
 
-/** Routes a connection's errors to the sink; by default one stderr line per outage, not one per retry. */
-function watchErrors(redis: Redis, url: string, role: string, sink: ((err: Error) => void) | undefined): void {
-  let connected = false // before the first connection, connect() itself reports the failure
-  let reported = false
-  redis.on('ready', () => {
-    connected = true
-    reported = false
-  })
-  redis.on('error', (err: Error) => {
-    if (!connected) return
-    if (sink) return sink(err)
-    if (reported) return
-    reported = true
-    console.error(`bus: Redis ${role} at ${redactUrl(url)}: ${err.message} (reconnecting)`)
-  })
-}
-
-async function quit(redis: Redis): Promise<void> {
-  try {
-    await redis.quit()
-  } catch {
-    redis.disconnect()
-  }
-}
+const connectionName = (options: RedisBusOptions, role: string) => `${options.connectionName ?? 'fluxion-bus'}-${role}`
+const onConnectionError = (options: RedisBusOptions) => (options.onConnectionError ? { onConnectionError: options.onConnectionError } : {})

@@ -1,14 +1,15 @@
 // The gateway side of command forwarding: pushes a request on the engine's command queue and
 // waits for the reply on this process's reply channel. On a timeout it tries to withdraw the
 // request from the queue, so the caller learns whether the command can still run: withdrawn means
-// never executed; not found means the engine took it and the outcome is unknown.
+// never executed; not found means the engine took it and the outcome is unknown. Everything goes
+// through the process's Redis bus: replies arrive on a bus subscription, and the queue is written
+// on one more connection the bus opens (with fail-fast settings the bus's publisher must not have).
 import { randomUUID } from 'node:crypto'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import type { Command } from '../commands.js'
 import type { CommandResult } from '../engine.js'
-import { BusError } from '../errors.js'
-import { redactUrl } from '../store/redact-url.js'
 import type { RedisBus } from '../bus/redis-bus.js'
+import { quitRedis } from '../bus/redis-connection.js'
 import { commandQueue, decodeReply, encodeRequest, replyChannel } from './command-wire.js'
 import { EngineUnavailableError, RemoteEngineError } from './errors.js'
 
@@ -20,8 +21,7 @@ interface Pending {
 
 /** Options of CommandClient.connect. */
 export interface CommandClientOptions {
-  redisUrl: string
-  /** Subscribes the reply channel (its namespace is the venue's). */
+  /** The venue's Redis bus: the reply channel is subscribed on it, the queue written on a connection it opens (its namespace is the venue's). */
   bus: RedisBus
   /** How long to wait for the engine's reply (default 5 s). */
   timeoutMs?: number
@@ -49,14 +49,7 @@ export class CommandClient {
   /** Connects and subscribes the reply channel, or throws BusError naming the URL. */
   static async connect(options: CommandClientOptions): Promise<CommandClient> {
     // Commands must not be queued in ioredis while Redis is away: fail fast, report unavailable.
-    const redis = new Redis(options.redisUrl, { lazyConnect: true, connectionName: `fluxion-commands-${options.gatewayId ?? 'client'}`, maxRetriesPerRequest: 1, enableOfflineQueue: false })
-    redis.on('error', () => undefined) // failed calls reject where they are awaited
-    try {
-      await redis.connect()
-    } catch (err) {
-      redis.disconnect()
-      throw new BusError(`cannot connect to Redis at ${redactUrl(options.redisUrl)}: ${(err as Error).message}`, { cause: err })
-    }
+    const redis = await options.bus.openConnection('commands', { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     const client = new CommandClient(options.gatewayId ?? randomUUID(), redis, commandQueue(options.bus.namespace), options.timeoutMs ?? 5_000, options.now ?? Date.now)
     try {
       client.#unsubscribe = await options.bus.subscribe(replyChannel(client.gatewayId), (message) => client.#onReply(message))
@@ -90,7 +83,7 @@ export class CommandClient {
     this.#closed = true
     for (const id of [...this.#pending.keys()]) this.#settle(id)?.reject(new EngineUnavailableError('gateway closed before the engine answered; the command may have been executed'))
     await this.#unsubscribe().catch(() => undefined)
-    await this.redis.quit().catch(() => this.redis.disconnect())
+    await quitRedis(this.redis)
   }
 
   #settle(id: string): Pending | undefined {

@@ -1,12 +1,15 @@
 // The engine side of command forwarding: takes the requests gateway processes push on the Redis
 // command queue, executes each through the venue (in queue order: the engine is one writer), and
-// publishes the durable result or the typed error on the requester's reply channel. Started by
-// the engine's composition root when REDIS_URL is set (`startCommandServer`).
-import { Redis } from 'ioredis'
+// publishes the durable result or the typed error on the requester's reply channel. It works over
+// the venue's own Redis bus: replies go out through the bus's publisher, and the queue is read on
+// one more connection the bus opens (BRPOP blocks its connection). Started by the engine's
+// composition root when the venue's bus is Redis (`startCommandServerFromEnv`).
+import type { EventBus } from '../bus/event-bus.js'
+import { RedisBus } from '../bus/redis-bus.js'
+import { quitRedis } from '../bus/redis-connection.js'
 import type { Command } from '../commands.js'
 import type { CommandResult } from '../engine.js'
 import { BusError } from '../errors.js'
-import { redactUrl } from '../store/redact-url.js'
 import { commandQueue, decodeRequest, encodeReply, errorReply, type CommandReply } from './command-wire.js'
 import { CommandNotAllowedError, EngineUnavailableError } from './errors.js'
 
@@ -18,9 +21,6 @@ const TAKE_AT_ONCE = 256
 
 /** Options of startCommandServer. */
 export interface CommandServerOptions {
-  redisUrl: string
-  /** The bus namespace of the venue (keys and channels get it as a prefix); default none. */
-  namespace?: string
   /** Command types executed; others are refused with COMMAND_NOT_ALLOWED (default GATEWAY_COMMANDS). */
   allow?: ReadonlySet<Command['type']>
   /** Where unexpected failures go (a malformed request, Redis trouble); default stderr. */
@@ -37,36 +37,37 @@ export interface CommandServer {
   close(): Promise<void>
 }
 
-/** Starts serving forwarded commands for `venue` (anything with the Venue's `submit`). */
-export async function startCommandServer(venue: { submit(command: Command): Promise<CommandResult> }, options: CommandServerOptions): Promise<CommandServer> {
-  const namespace = options.namespace ?? ''
+/** What the command server serves: a venue (its `submit`) and the Redis bus it publishes on. */
+export interface CommandServerVenue {
+  submit(command: Command): Promise<CommandResult>
+  readonly bus: EventBus
+}
+
+/**
+ * Starts serving forwarded commands for `venue`, over its Redis bus (the queue and reply channels
+ * carry the bus's namespace); throws BusError when the venue's bus is not Redis.
+ */
+export async function startCommandServer(venue: CommandServerVenue, options: CommandServerOptions = {}): Promise<CommandServer> {
+  const bus = venue.bus
+  if (!(bus instanceof RedisBus)) throw new BusError('command forwarding needs the venue on a Redis bus (REDIS_URL)')
   const allow = options.allow ?? GATEWAY_COMMANDS
   const onError = options.onError ?? ((err: unknown) => console.error('command server:', err))
   const now = options.now ?? Date.now
-  const queue = commandQueue(namespace)
-  // BRPOP blocks its connection, so replies go out on a second one.
-  const connect = async (role: string) => {
-    const redis = new Redis(options.redisUrl, { lazyConnect: true, connectionName: `fluxion-commands-${role}`, maxRetriesPerRequest: null })
-    redis.on('error', () => undefined) // ioredis reconnects; failed calls surface where they are awaited
-    try {
-      await redis.connect()
-      return redis
-    } catch (err) {
-      redis.disconnect()
-      throw new BusError(`command server cannot connect to Redis at ${redactUrl(options.redisUrl)}: ${(err as Error).message}`, { cause: err })
-    }
-  }
-  const taker = await connect('taker')
-  const replier = await connect('replier').catch((err: unknown) => {
-    taker.disconnect()
-    throw err
-  })
+  const queue = commandQueue(bus.namespace)
+  // BRPOP blocks its connection: the queue gets one of its own, waiting as long as Redis is away.
+  const taker = await bus.openConnection('commands-taker', { maxRetriesPerRequest: null })
   let closed = false
   let handled = 0
   const inFlight = new Set<Promise<void>>()
 
+  // On the bus's publisher: a publish that fails later goes to the bus's connection error sink;
+  // one refused now (the bus closed under the server) goes to onError.
   const reply = (channel: string, message: CommandReply) => {
-    replier.publish(namespace + channel, encodeReply(message)).catch(onError)
+    try {
+      bus.publish(channel, encodeReply(message))
+    } catch (err) {
+      onError(err)
+    }
   }
 
   const handle = (text: string) => {
@@ -117,22 +118,15 @@ export async function startCommandServer(venue: { submit(command: Command): Prom
       closed = true
       await loop
       await Promise.all(inFlight)
-      await Promise.all([taker.quit().catch(() => taker.disconnect()), replier.quit().catch(() => replier.disconnect())])
+      await quitRedis(taker)
     },
   }
 }
 
 /**
- * The composition root's hook: when REDIS_URL is set, serves forwarded commands for the venue
- * (namespace FLUXION_BUS_NAMESPACE, as the venue's bus); resolves undefined otherwise. Close the
- * server before the venue.
+ * The composition root's hook: when the venue's bus is Redis (REDIS_URL), serves forwarded
+ * commands for the venue over it; resolves undefined otherwise. Close the server before the venue.
  */
-export async function startCommandServerFromEnv(
-  venue: { submit(command: Command): Promise<CommandResult> },
-  options: Partial<CommandServerOptions> = {},
-): Promise<CommandServer | undefined> {
-  const redisUrl = options.redisUrl ?? process.env.REDIS_URL
-  if (!redisUrl) return undefined
-  const namespace = options.namespace ?? process.env.FLUXION_BUS_NAMESPACE
-  return startCommandServer(venue, { ...options, redisUrl, ...(namespace ? { namespace } : {}) })
+export async function startCommandServerFromEnv(venue: CommandServerVenue, options: CommandServerOptions = {}): Promise<CommandServer | undefined> {
+  return venue.bus instanceof RedisBus ? startCommandServer(venue, options) : undefined
 }

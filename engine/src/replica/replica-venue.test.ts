@@ -7,8 +7,9 @@ import { demoGenesis, demoListing } from '../demo/markets.js'
 import { seedVenue, WAD } from '../test-support/venue.js'
 import { dropTestSchema, serverFailure, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from '../store/test-servers.js'
 import { eventChannel, Venue } from '../venue.js'
+import { InProcessBus } from '../bus/in-process-bus.js'
 import { RedisBus } from '../bus/redis-bus.js'
-import { startCommandServer, type CommandServer } from './command-server.js'
+import { startCommandServer, startCommandServerFromEnv, type CommandServer } from './command-server.js'
 import { commandQueue, decodeReply, encodeRequest, replyChannel, type CommandReply } from './command-wire.js'
 import { ReplicaVenue, type ReplicaVenueOptions } from './replica-venue.js'
 
@@ -49,7 +50,7 @@ describe('ReplicaVenue over PostgreSQL and Redis', () => {
     await seedVenue(engine, T0)
     for (const account of ['amy', 'bob', 'cat']) await engine.submit({ type: 'deposit', account, asset: 'fUSD', amount: 1_000_000n * WAD })
     for (const account of ['amy', 'bob', 'cat']) await engine.submit({ type: 'mint', account, market: 'sETH', amount: 10n * WAD })
-    server = await startCommandServer(engine, { redisUrl: TEST_REDIS_URL, namespace, onError: () => undefined })
+    server = await startCommandServer(engine, { onError: () => undefined })
   })
 
   after(async () => {
@@ -108,6 +109,7 @@ describe('ReplicaVenue over PostgreSQL and Redis', () => {
       const clients = await admin.client('LIST') as string
       const line = clients.split('\n').find((l) => l.includes(`name=fluxion-replica-${replica.id}-subscriber`))
       assert.ok(line, 'the replica subscriber connection is listed')
+      assert.ok(clients.includes(`name=fluxion-replica-${replica.id}-commands `), 'the command client connection is opened by the replica bus, named after it')
       const id = /(?:^| )id=(\d+)/.exec(line)![1]!
       await admin.client('KILL', 'ID', id)
       // Published while the subscriber reconnects: lost to it.
@@ -186,6 +188,14 @@ describe('ReplicaVenue over PostgreSQL and Redis', () => {
       raw.disconnect()
       await replies.close()
     }
+  })
+
+  test('the command server runs only over a venue on the Redis bus', async () => {
+    // A venue on the in-process bus (what Venue.open gives without REDIS_URL): nothing to serve over.
+    const local = { bus: new InProcessBus(), submit: () => assert.fail('nothing may be submitted') }
+    await assert.rejects(startCommandServer(local), { code: 'BUS_FAILED' })
+    assert.equal(await startCommandServerFromEnv(local), undefined)
+    await local.bus.close()
   })
 
   test('a replica refuses to open without both the log and the bus', async () => {

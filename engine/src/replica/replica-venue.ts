@@ -138,7 +138,7 @@ export class ReplicaVenue implements GatewayVenue {
     // Subscribe first: whatever is published from now on is buffered, and what was published
     // before is in the log by the time recovery reads it.
     this.#unsubscribe = await this.redis.subscribePattern(eventChannel('*'), (message) => this.#onMessage(message))
-    this.#client = await CommandClient.connect({ redisUrl: this.options.redisUrl, bus: this.redis, gatewayId: this.id, ...(this.options.commandTimeoutMs ? { timeoutMs: this.options.commandTimeoutMs } : {}) })
+    this.#client = await CommandClient.connect({ bus: this.redis, gatewayId: this.id, ...(this.options.commandTimeoutMs ? { timeoutMs: this.options.commandTimeoutMs } : {}) })
     const { state } = await recoverState(this.store)
     this.#state = state
     const { now, feeModel } = this.options

@@ -62,7 +62,7 @@ describe('gateways over a read replica', () => {
       throw serverFailure('PostgreSQL or Redis', `${TEST_DATABASE_URL} / ${TEST_REDIS_URL}`, err)
     }
     await seedVenue(engine, T0)
-    server = await startCommandServer(engine, { redisUrl: TEST_REDIS_URL, namespace })
+    server = await startCommandServer(engine)
     dir = mkdtempSync(join(tmpdir(), 'fluxion-gw-replica-'))
   })
 

@@ -1,19 +1,9 @@
 // The signed-in account's fills this session (`fills` channel), newest first.
 import { Table } from './Table.js'
 import { formatPrice, formatWad } from '../lib/format.js'
-import { fillPrice } from '../lib/ticket.js'
+import type { FillData } from '../lib/wire.js'
 
-/** A private fill (`fills` channel data). */
-export interface FillData {
-  market: string
-  orderId: string
-  side: 'buy' | 'sell'
-  amountIn: string
-  amountOut: string
-  fromEscrow: boolean
-  eventSeq: number
-  ts: number
-}
+export type { FillData }
 
 export function Fills({ fills }: { fills: FillData[] }) {
   return (
@@ -32,7 +22,7 @@ export function Fills({ fills }: { fills: FillData[] }) {
                 </td>
                 <td>{formatWad(f.amountIn, 4)}</td>
                 <td>{formatWad(f.amountOut, 6)}</td>
-                <td>{formatPrice(fillPrice(f.side, BigInt(f.amountIn), BigInt(f.amountOut)))}</td>
+                <td>{formatPrice(f.price)}</td>
               </tr>
             ))}
         </Table>

@@ -1,8 +1,9 @@
-// Open (resting) orders of the signed-in account, with cancel.
+// Open (resting) orders of the signed-in account, with cancel, and the connection's
+// cancel-on-disconnect setting.
 import { Table } from './Table.js'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { formatPrice, formatWad } from '../lib/format.js'
-import { useClient } from '../lib/hooks.js'
+import { useClient, useConnectionStatus } from '../lib/hooks.js'
 import type { RestingOrder } from '../lib/orders.js'
 import { ProtocolError } from '../lib/protocol.js'
 
@@ -40,7 +41,56 @@ export function OpenOrders({ orders, signedIn }: { orders: RestingOrder[]; signe
             ))}
         </Table>
       )}
+      {signedIn && <CancelOnDisconnect />}
       {error && <p className="error">{error}</p>}
     </section>
+  )
+}
+
+// Kept per browser: a trader who turned it on expects it on after a reload too.
+const PREFERENCE_KEY = 'fluxion.cancelOnDisconnect'
+
+/**
+ * The protocol's `setCancelOnDisconnect` for this tab's connection (off by default): when on, the
+ * gateway cancels the account's resting orders once the socket closes. The setting belongs to a
+ * connection, so it is sent again on every (re)connect; what is shown is what the gateway confirmed.
+ */
+function CancelOnDisconnect() {
+  const client = useClient()
+  const status = useConnectionStatus()
+  const [wanted, setWanted] = useState(() => window.localStorage.getItem(PREFERENCE_KEY) === 'on')
+  // The gateway's answer for the current connection; null until it has answered.
+  const [applied, setApplied] = useState<boolean | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    setApplied(null)
+    if (status !== 'open') return
+    let current = true
+    setError(null)
+    client.request<{ cancelOnDisconnect: boolean }>('setCancelOnDisconnect', { enabled: wanted }).then(
+      (r) => current && setApplied(r.cancelOnDisconnect),
+      (err: unknown) => current && setError(err instanceof ProtocolError ? `${err.code}: ${err.message}` : String(err)),
+    )
+    return () => {
+      current = false
+    }
+  }, [client, status, wanted])
+  const change = (on: boolean) => {
+    window.localStorage.setItem(PREFERENCE_KEY, on ? 'on' : 'off')
+    setWanted(on)
+  }
+  return (
+    <div className="setting">
+      <label title="Closing or reloading this tab, signing out or losing the connection then cancels all of this account's resting orders, in every tab.">
+        <input type="checkbox" checked={wanted} onChange={(e) => change(e.target.checked)} data-testid="cancel-on-disconnect" />
+        <span>
+          Cancel my orders when this tab disconnects{' '}
+          <span className="muted">
+            (<span data-testid="cancel-on-disconnect-state">{applied === null ? '…' : applied ? 'on' : 'off'}</span>)
+          </span>
+        </span>
+      </label>
+      {error && <p className="error">{error}</p>}
+    </div>
   )
 }

@@ -4,17 +4,12 @@
 // the embedded demo, kept in localStorage and funded through the dev faucet.
 import { BrowserProvider, Wallet, type Eip1193Provider } from 'ethers'
 import { restCall } from './rest.js'
+import type { Session } from './wire.js'
 
 /** The chain id the gateway expects in messages (its `siwe.chainId` default). */
 export const SIWE_CHAIN_ID = 31337
 
-/** A live browser session. */
-export interface Session {
-  address: string
-  account: string
-  permissions: string[]
-  expiresAt: number
-}
+export type { Session }
 
 /** What signs the message: an ethers Signer (Wallet, or a BrowserProvider's signer). */
 export interface MessageSigner {

@@ -1,22 +1,8 @@
 // The `depth:<market>` channel (docs/protocol.md) turned into the depth chart's rows.
 import { wadToNumber } from './format.js'
+import type { Depth, DepthLevel } from './wire.js'
 
-/** One impact level of the `depth` channel. */
-export interface DepthLevel {
-  side: 'buy' | 'sell'
-  impactBps: number
-  amountIn: string
-  amountOut: string
-  avgPrice: string | null
-}
-
-/** The `depth:<m>` data. */
-export interface Depth {
-  market: string
-  eventSeq: number
-  oraclePrice: string
-  levels: DepthLevel[]
-}
+export type { Depth, DepthLevel }
 
 /** Chart rows: per impact level, the fUSD a buy spends and a sell receives within it. */
 export function depthRows(depth: Depth | null): Array<{ impact: number; buy: number; sell: number }> {

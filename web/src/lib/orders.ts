@@ -1,19 +1,9 @@
 // The `orders` channel folded into the list of open orders: a snapshot replaces it, `opened`
 // adds, `filled` (a resting order that filled) and `cancelled` remove.
 
-/** A resting order as the gateway shows it. */
-export interface RestingOrder {
-  orderId: string
-  account: string
-  market: string
-  side: 'buy' | 'sell'
-  kind: 'limit' | 'stop'
-  amountIn: string
-  limitPrice?: string
-  stopPrice?: string
-  placedAt: number
-  clientOrderId?: string
-}
+import type { RestingOrder } from './wire.js'
+
+export type { RestingOrder }
 
 /** The `data` of an `orders` push. */
 export type OrdersPushData = { orders: RestingOrder[] } | { event: 'opened'; order: RestingOrder } | { event: 'filled' | 'cancelled'; orderId: string }

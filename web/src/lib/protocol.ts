@@ -1,16 +1,10 @@
 // The terminal's client of protocol v1 (docs/protocol.md): requests matched by id, channel pushes
 // checked for continuity (seq/prevSeq) with a resubscribe on a gap, and a reconnect that
 // resubscribes everything. The browser's session cookie authenticates the socket at upgrade.
+import type { Push as GatewayPush } from '../../../gateway/src/wire.js'
 
-/** A channel push as the gateway sends it. */
-export interface Push<T = unknown> {
-  channel: string
-  type: 'snapshot' | 'update'
-  seq: number
-  prevSeq: number | null
-  ts: number
-  data: T
-}
+/** A channel push as the gateway sends it (gateway/src/wire.ts `Push`), its data typed by the reader. */
+export type Push<T = unknown> = Omit<GatewayPush, 'data'> & { data: T }
 
 /** An error answer of the gateway: its stable code and message. */
 export class ProtocolError extends Error {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { WAD } from './format.js'
-import { checkTicket, fillPrice, minReceived, type Quote } from './ticket.js'
+import { checkTicket, minReceived, type Quote } from './ticket.js'
 
 // The protocol document's example quote (1,000 fUSD for sETH).
 const quote: Quote = {
@@ -39,10 +38,4 @@ test('refuses past the slippage setting, at nothing received, and at absurd sett
   assert.match(checkTicket({ ...quote, amountOut: '0' }, 50).refusal!, /receives nothing/)
   assert.match(checkTicket(quote, 0).refusal!, /slippage must be/)
   assert.match(checkTicket(quote, 5000).refusal!, /slippage must be/)
-})
-
-test('fillPrice is quote per base on both sides', () => {
-  assert.equal(fillPrice('buy', 2000n * WAD, WAD), 2000n * WAD)
-  assert.equal(fillPrice('sell', WAD, 1990n * WAD), 1990n * WAD)
-  assert.equal(fillPrice('sell', 0n, 5n), 0n)
 })

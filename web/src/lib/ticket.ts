@@ -1,31 +1,8 @@
 // The order ticket's arithmetic: what a quote means to the person about to trade, and whether
 // the terminal lets them submit it at their slippage setting.
-import { WAD } from './format.js'
+import type { Quote, QuoteLeg } from './wire.js'
 
-/** One leg of a quote (a pool the route goes through). */
-export interface QuoteLeg {
-  pool: string
-  amountIn: string
-  amountOut: string
-  lpFee: string
-  feeOnInput: boolean
-  protocolFee: string
-}
-
-/** The `quote` method's result (docs/protocol.md). */
-export interface Quote {
-  market: string
-  side: 'buy' | 'sell'
-  amountIn: string
-  amountOut: string
-  minOut: string
-  averagePrice: string
-  oraclePrice: string
-  impactBps: number
-  lpFee: string
-  protocolFee: string
-  legs: QuoteLeg[]
-}
+export type { Quote, QuoteLeg }
 
 /** What the ticket shows and whether it may submit. */
 export interface TicketCheck {
@@ -66,10 +43,4 @@ export function checkTicket(quote: Quote, slippageBps: number): TicketCheck {
   else if (out === 0n) refusal = 'this amount receives nothing'
   else if (quote.impactBps > slippageBps) refusal = `price impact ${(quote.impactBps / 100).toFixed(2)}% exceeds your slippage of ${(slippageBps / 100).toFixed(2)}%`
   return { feeOut, feeIn, minReceived: minReceived(out, slippageBps), refusal }
-}
-
-/** Quote-per-base price of a fill of `amountIn` for `amountOut` on `side` (WAD). */
-export function fillPrice(side: 'buy' | 'sell', amountIn: bigint, amountOut: bigint): bigint {
-  const [base, quote] = side === 'buy' ? [amountOut, amountIn] : [amountIn, amountOut]
-  return base === 0n ? 0n : (quote * WAD) / base
 }
