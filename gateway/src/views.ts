@@ -90,8 +90,8 @@ type Fill = Extract<EngineEvent, { type: 'fill' }>
 export function tradeView(e: SequencedEvent): TradeView | undefined {
   const trade = tradeEntry(e)
   if (!trade || e.event.type !== 'fill') return undefined
-  const { seq: eventSeq, market, side, ts } = trade
-  return { eventSeq, market, orderId: e.event.orderId, side, price: BigInt(trade.price), baseAmount: BigInt(trade.baseAmount), quoteAmount: BigInt(trade.quoteAmount), ts }
+  const { seq: eventSeq, market, ts, price, baseAmount, quoteAmount } = trade
+  return { eventSeq, market, orderId: e.event.orderId, side: e.event.side, price, baseAmount, quoteAmount, ts }
 }
 
 /** A private fill, as its account sees it (`fills` data): the event, with its public trade's price. */
