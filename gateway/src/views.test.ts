@@ -6,7 +6,7 @@ import { tradeEntry } from '../../engine/src/engine.js'
 import { seededVenue, WAD } from '../../engine/src/test-support/venue.js'
 import { poolsView, quotesView, tradeView } from './views.js'
 
-test('tradeView is the fill as the log records it (tradeEntry: price, amounts, side), with its order id; other events have none', () => {
+test('tradeView is the fill as the log records it (tradeEntry: price, amounts), with its side and order id; other events have none', () => {
   const { run, clock, log } = seededVenue()
   run({ type: 'deposit', account: 'amy', asset: 'fUSD', amount: 100_000n * WAD })
   const bought = run({ type: 'order', account: 'amy', market: 'sETH', side: 'buy', kind: 'market', amountIn: 5_000n * WAD })
@@ -16,11 +16,9 @@ test('tradeView is the fill as the log records it (tradeEntry: price, amounts, s
   for (const e of fills) {
     const trade = tradeView(e)!
     const record = tradeEntry(e)!
-    assert.deepEqual(
-      { seq: trade.eventSeq, market: trade.market, ts: trade.ts, price: String(trade.price), baseAmount: String(trade.baseAmount), quoteAmount: String(trade.quoteAmount), side: trade.side },
-      record,
-    )
+    assert.deepEqual({ seq: trade.eventSeq, market: trade.market, ts: trade.ts, price: trade.price, baseAmount: trade.baseAmount, quoteAmount: trade.quoteAmount }, record)
     assert.equal(trade.orderId, e.event.type === 'fill' ? e.event.orderId : undefined)
+    assert.equal(trade.side, e.event.type === 'fill' ? e.event.side : undefined)
     assert.equal(trade.ts, clock.t)
     // Quote per base: near the oracle's 2,000 for a small order, either side.
     assert.ok(trade.price > 1900n * WAD && trade.price < 2100n * WAD, String(trade.price))
