@@ -71,13 +71,20 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       -- A batch's events as lines of "stream, stream seq, type, ts, body" (tab-separated): the
       -- database stores one row per commit instead of a row and three index entries per event.
-      -- EXTERNAL: stored uncompressed (out of line when large), so appending costs no compression.
       CREATE TABLE event_batches (
         first_seq bigint PRIMARY KEY CHECK (first_seq > 0),
         last_seq  bigint NOT NULL CHECK (last_seq >= first_seq),
         events    text   NOT NULL
       );
-      ALTER TABLE event_batches ALTER COLUMN events SET STORAGE EXTERNAL;
+      -- lz4 where the server has it: a quarter of the bytes on disk and in the WAL for little CPU.
+      -- Otherwise (PGlite) stored as it is: its only compressor, pglz, would cost more than it saves.
+      DO $$
+      BEGIN
+        ALTER TABLE event_batches ALTER COLUMN events SET COMPRESSION lz4;
+      EXCEPTION WHEN others THEN
+        ALTER TABLE event_batches ALTER COLUMN events SET STORAGE EXTERNAL;
+      END
+      $$;
       -- The last stream seq each stream has reached: an append that would repeat one is refused.
       CREATE TABLE streams (
         stream          text   PRIMARY KEY,
