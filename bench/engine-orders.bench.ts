@@ -38,6 +38,9 @@ function orderFlow(): (state: { balance: (a: string, asset: string) => bigint })
 }
 
 // --- 2. sustained load with durability on ------------------------------------------------------
+// BENCH_ENGINE_LOAD=0 stops after the in-memory path (e.g. to compare native changes quickly).
+if (process.env.BENCH_ENGINE_LOAD === '0') process.exit(0)
+
 interface LoadRun {
   store: string
   mode: string

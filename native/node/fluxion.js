@@ -31,9 +31,11 @@ function recode(err) {
 }
 
 function wrapFunction(fn) {
-  const wrapped = function (...args) {
+  // `arguments` with Reflect.apply rather than rest parameters: V8 then passes the arguments
+  // through without building an array (this wrapper runs on every native call).
+  const wrapped = function () {
     try {
-      return fn.apply(this, args)
+      return Reflect.apply(fn, this, arguments)
     } catch (err) {
       throw recode(err)
     }

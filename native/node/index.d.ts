@@ -180,6 +180,10 @@ export declare class MonteCarloModel {
  * Fluxion's hybrid oracle pool, exact to a DODO V2 private pool (DPP): the price is anchored at
  * oracle price `i` (quote per base, 1e18), `k` in [0, 1e18] blends a fixed-price market (k = 0)
  * with constant product (k = 1). Fees are 1e18 fractions taken on the output. Held in native memory.
+ *
+ * The pool remembers its last detailed quote (`quoteFill`, `quoteSell*Detailed`) with the state it
+ * was computed on: a swap of exactly that sale on that unchanged state settles it without
+ * computing the curve again (same inputs, same state, same deterministic result).
  */
 export declare class OraclePool {
   /**
@@ -215,10 +219,26 @@ export declare class OraclePool {
   quoteSellBase(payBase: Uint256): Uint256
   /** Base received for selling `payQuote` (after fees); the pool is unchanged. */
   quoteSellQuote(payQuote: Uint256): Uint256
-  /** `querySellBase` in full: output, fees, new R and target; the pool is unchanged. */
+  /**
+   * `querySellBase` in full: output, fees, new R and target; the pool is unchanged (it remembers
+   * the quote for a `sellBase` of the same amount).
+   */
   quoteSellBaseDetailed(payBase: Uint256): PmmQuote
-  /** `querySellQuote` in full; the pool is unchanged. */
+  /** `querySellQuote` in full; the pool is unchanged (it remembers the quote). */
   quoteSellQuoteDetailed(payQuote: Uint256): PmmQuote
+  /**
+   * What selling `amountIn` (base when `sellBase`) pays: `[receive, lpFee, mtFee]` as the
+   * detailed quote has them, as an array (cheaper to build than an object). The pool is
+   * unchanged; it remembers the quote for `sellQuoted` and the swaps.
+   */
+  quoteFill(amountIn: Uint256, sellBase: boolean): [receive: bigint, lpFee: bigint, mtFee: bigint]
+  /**
+   * Sells `amountIn` (base when `sellBase`) if the remembered quote is of exactly this sale on
+   * the pool as it is now, and returns true: the caller already holds the result (the remembered
+   * quote's). Returns false and changes nothing when there is no such quote.
+   * `SLIPPAGE_EXCEEDED` below `minOut`, and then nothing changes.
+   */
+  sellQuoted(amountIn: Uint256, sellBase: boolean, minOut: Uint256): boolean
   /**
    * Price impact of selling `amount` (base if `sellBase`, else quote), after fees, as a signed
    * 1e18 fraction rounded toward −∞: against the mid price before the trade, or against the

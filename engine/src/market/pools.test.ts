@@ -41,3 +41,41 @@ test('the constant-product pool is the v2 pool, its fee charged on the input', (
   assert.equal(pool.midPrice(), (pool.reserves().quote * WAD) / pool.reserves().base)
   assert.equal(restorePool('cp', pool.state()).quote(WAD, false), pool.quote(WAD, false))
 })
+
+test('a quoted fill applied by swap equals the same swap replayed without a quote', () => {
+  // The order path quotes a fill and then swaps it (the native pool settles the remembered quote);
+  // replay swaps without quoting. Both must leave the pools and fills identical, including when
+  // the quote is stale (another amount, a reprice in between) or refused for slippage.
+  const make = () => {
+    const p = new OracleMarketPool('p', WAD / 2n, WAD / 1000n, WAD / 10_000n)
+    p.setReserves(500n * WAD, 2_000_000n * WAD)
+    p.reprice(4000n * WAD, WAD / 1000n)
+    return p
+  }
+  const live = make()
+  const replay = make()
+  const steps: Array<{ amountIn: bigint; sellBase: boolean; quoted?: bigint; reprice?: bigint }> = [
+    { amountIn: 10_000n * WAD, sellBase: false, quoted: 10_000n * WAD },
+    { amountIn: 3n * WAD, sellBase: true, quoted: 3n * WAD },
+    { amountIn: 2n * WAD, sellBase: true, quoted: WAD }, // quoted another amount: recomputed
+    { amountIn: 50_000n * WAD, sellBase: false, quoted: 50_000n * WAD, reprice: 4100n * WAD }, // stale after the reprice
+    { amountIn: 20n * WAD, sellBase: true, quoted: 20n * WAD },
+  ]
+  for (const s of steps) {
+    const quote = s.quoted === undefined ? undefined : live.quoteFill(s.quoted, s.sellBase)
+    if (s.reprice) {
+      live.reprice(s.reprice, WAD / 1000n)
+      replay.reprice(s.reprice, WAD / 1000n)
+    }
+    // A refused swap of the quoted sale changes nothing, and the quote still applies afterwards.
+    if (quote && s.quoted === s.amountIn && !s.reprice) {
+      assert.throws(() => live.swap(s.amountIn, s.sellBase, quote.amountOut + 1n), { code: 'SLIPPAGE_EXCEEDED' })
+      live.quoteFill(s.amountIn, s.sellBase)
+    }
+    const a = live.swap(s.amountIn, s.sellBase, 0n)
+    const b = replay.swap(s.amountIn, s.sellBase, 0n)
+    assert.deepEqual(a, b)
+    if (quote && s.quoted === s.amountIn && !s.reprice) assert.deepEqual(a, quote)
+    assert.deepEqual(live.state(), replay.state())
+  }
+})

@@ -57,6 +57,10 @@ export class OracleMarketPool implements MarketPool {
   private price = 0n
   private base = 0n
   private quoteReserve = 0n
+  /** The last `quoteFill`, which the native pool remembers too: a `swap` of exactly that sale
+   *  settles it natively without recomputing and without sending the amounts back. Cleared on
+   *  every change to the pool, so it always describes the pool as it is. */
+  private lastFill?: { amountIn: bigint; sellBase: boolean; fill: PoolFill }
 
   constructor(
     readonly id: string,
@@ -96,23 +100,38 @@ export class OracleMarketPool implements MarketPool {
 
   quoteFill(amountIn: bigint, sellBase: boolean): PoolFill {
     const pool = this.live()
-    const q = sellBase ? pool.quoteSellBaseDetailed(amountIn) : pool.quoteSellQuoteDetailed(amountIn)
-    return { amountOut: q.receive, lpFee: q.lpFee, feeOnInput: false, protocolFee: q.mtFee }
+    this.lastFill = undefined
+    const [amountOut, lpFee, protocolFee] = pool.quoteFill(amountIn, sellBase)
+    const fill: PoolFill = { amountOut, lpFee, feeOnInput: false, protocolFee }
+    this.lastFill = { amountIn, sellBase, fill }
+    return { ...fill }
   }
 
   swap(amountIn: bigint, sellBase: boolean, minOut: bigint): PoolFill {
     const pool = this.live()
-    const q = sellBase ? pool.sellBase(amountIn, minOut) : pool.sellQuote(amountIn, minOut)
+    const last = this.lastFill
+    this.lastFill = undefined
+    let fill: PoolFill
+    // The order path quotes a fill and then applies it: the native pool settles the quote it
+    // remembers when it is of this very sale on its unchanged state (sellQuoted says so), and the
+    // fill is the one already held. Otherwise (replay, a stale quote) the swap computes it.
+    if (last && last.amountIn === amountIn && last.sellBase === sellBase && pool.sellQuoted(amountIn, sellBase, minOut)) {
+      fill = last.fill
+    } else {
+      const q = sellBase ? pool.sellBase(amountIn, minOut) : pool.sellQuote(amountIn, minOut)
+      fill = { amountOut: q.receive, lpFee: q.lpFee, feeOnInput: false, protocolFee: q.mtFee }
+    }
     // The DPP takes the input in and pays the trader and the maintainer out of the other side
     // (tests check these against the native reserves; reading them back costs two calls).
+    const paidOut = fill.amountOut + fill.protocolFee
     if (sellBase) {
       this.base += amountIn
-      this.quoteReserve -= q.receive + q.mtFee
+      this.quoteReserve -= paidOut
     } else {
       this.quoteReserve += amountIn
-      this.base -= q.receive + q.mtFee
+      this.base -= paidOut
     }
-    return { amountOut: q.receive, lpFee: q.lpFee, feeOnInput: false, protocolFee: q.mtFee }
+    return fill
   }
 
   reprice(price: bigint, lpFeeRate: bigint): void {
@@ -135,6 +154,7 @@ export class OracleMarketPool implements MarketPool {
 
   // A DPP reset: targets equal to the reserves, R = ONE.
   private rebuild(): void {
+    this.lastFill = undefined
     this.pool =
       this.price > 0n && this.base > 0n && this.quoteReserve > 0n
         ? new OraclePool(this.price, this.k, this.base, this.quoteReserve, this.lpFeeRate, this.mtFeeRate)

@@ -65,22 +65,45 @@ unsafe fn throw_invalid(env: sys::napi_env, message: &str) -> napi::Error {
     napi::Error::new(napi::Status::PendingException, message.to_string())
 }
 
-/// Reads a JS bigint as its sign and little-endian 64-bit words, or throws `INVALID_INPUT`.
-unsafe fn read_bigint(env: sys::napi_env, value: sys::napi_value, what: &str) -> napi::Result<(bool, Vec<u64>)> {
-    let mut kind = 0;
-    unsafe { sys::napi_typeof(env, value, &mut kind) };
-    if kind != sys::ValueType::napi_bigint {
+/// A bigint read from JS: its sign and up to four little-endian 64-bit words (higher words zero).
+struct BigintWords {
+    negative: bool,
+    /// How many words the magnitude needs (above 4: it does not fit in `words`).
+    len: usize,
+    words: [u64; 4],
+}
+
+/// Reads a JS bigint, or throws `INVALID_INPUT` for any other value. One N-API call into a stack
+/// buffer (the type check is the call's own `napi_bigint_expected`): this runs for every bigint
+/// argument of every call, so it neither allocates nor asks for the word count first.
+unsafe fn read_bigint(env: sys::napi_env, value: sys::napi_value, what: &str) -> napi::Result<BigintWords> {
+    let mut words = [0u64; 4];
+    let mut count = words.len();
+    let mut sign = 0;
+    let status = unsafe { sys::napi_get_value_bigint_words(env, value, &mut sign, &mut count, words.as_mut_ptr()) };
+    if status != sys::Status::napi_ok {
         return Err(unsafe { throw_invalid(env, &format!("expected {what} as a bigint")) });
     }
-    let mut count = 0usize;
-    unsafe { sys::napi_get_value_bigint_words(env, value, std::ptr::null_mut(), &mut count, std::ptr::null_mut()) };
-    let mut words = vec![0u64; count];
-    let mut sign = 0;
-    unsafe { sys::napi_get_value_bigint_words(env, value, &mut sign, &mut count, words.as_mut_ptr()) };
-    while words.last() == Some(&0) {
-        words.pop();
+    // V8 reports the words the magnitude needs (it keeps no high zero words), but the count is
+    // trimmed anyway so a runtime that pads cannot make a small value look too wide.
+    let mut len = count.min(words.len());
+    while len > 0 && words[len - 1] == 0 {
+        len -= 1;
     }
-    Ok((sign == 1 && !words.is_empty(), words))
+    if count > words.len() {
+        len = unsafe { wide_bigint_len(env, value, count) };
+    }
+    Ok(BigintWords { negative: sign == 1 && len > 0, len, words })
+}
+
+/// The significant word count of a bigint wider than four words (rare: only out-of-range input).
+#[cold]
+unsafe fn wide_bigint_len(env: sys::napi_env, value: sys::napi_value, count: usize) -> usize {
+    let mut all = vec![0u64; count];
+    let mut count = all.len();
+    let mut sign = 0;
+    unsafe { sys::napi_get_value_bigint_words(env, value, &mut sign, &mut count, all.as_mut_ptr()) };
+    all.iter().rposition(|w| *w != 0).map_or(0, |i| i + 1)
 }
 
 /// Writes a bigint from a sign and little-endian words.
@@ -110,16 +133,14 @@ impl ValidateNapiValue for Uint256 {}
 
 impl FromNapiValue for Uint256 {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
-        let (negative, words) = unsafe { read_bigint(env, value, "an unsigned integer") }?;
-        if negative {
+        let big = unsafe { read_bigint(env, value, "an unsigned integer") }?;
+        if big.negative {
             return Err(unsafe { throw_invalid(env, "expected a non-negative bigint") });
         }
-        if words.len() > 4 {
+        if big.len > 4 {
             return Err(unsafe { throw_invalid(env, "bigint exceeds 2^256 - 1") });
         }
-        let mut limbs = [0u64; 4];
-        limbs[..words.len()].copy_from_slice(&words);
-        Ok(Uint256(U256::from_limbs(limbs)))
+        Ok(Uint256(U256::from_limbs(big.words)))
     }
 }
 
@@ -157,13 +178,11 @@ impl ValidateNapiValue for Int256 {}
 
 impl FromNapiValue for Int256 {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
-        let (negative, words) = unsafe { read_bigint(env, value, "an integer") }?;
-        if words.len() > 4 {
+        let big = unsafe { read_bigint(env, value, "an integer") }?;
+        if big.len > 4 {
             return Err(unsafe { throw_invalid(env, "bigint magnitude exceeds 2^256 - 1") });
         }
-        let mut limbs = [0u64; 4];
-        limbs[..words.len()].copy_from_slice(&words);
-        Ok(Int256 { negative, magnitude: U256::from_limbs(limbs) })
+        Ok(Int256 { negative: big.negative, magnitude: U256::from_limbs(big.words) })
     }
 }
 
@@ -207,4 +226,35 @@ pub fn small_uint(value: f64, max: u32, what: &str) -> Result<u32> {
         return Err(invalid(format!("{what} must be an integer in [0, {max}], got {value}")));
     }
     Ok(value as u32)
+}
+
+/// A fixed number of unsigned integers returned as a JS array of bigints: creating an array and
+/// setting its elements by index is much cheaper over N-API than defining named properties on an
+/// object (what `#[napi(object)]` does), so hot calls return several amounts this way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Uint256Tuple<const N: usize>(pub [U256; N]);
+
+impl<const N: usize> TypeName for Uint256Tuple<N> {
+    fn type_name() -> &'static str {
+        "Array<bigint>"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl<const N: usize> ToNapiValue for Uint256Tuple<N> {
+    unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> napi::Result<sys::napi_value> {
+        let mut array = std::ptr::null_mut();
+        if unsafe { sys::napi_create_array_with_length(env, N, &mut array) } != sys::Status::napi_ok {
+            return Err(napi::Error::new(napi::Status::GenericFailure, "could not create an array"));
+        }
+        for (index, v) in value.0.into_iter().enumerate() {
+            let element = unsafe { Uint256::to_napi_value(env, Uint256(v)) }?;
+            if unsafe { sys::napi_set_element(env, array, index as u32, element) } != sys::Status::napi_ok {
+                return Err(napi::Error::new(napi::Status::GenericFailure, "could not set an array element"));
+            }
+        }
+        Ok(array)
+    }
 }

@@ -1,10 +1,11 @@
 //! Bindings for the oracle-anchored PMM (DODO V2 `PMMPricing` / `DODOMath`, DPP bookkeeping).
 
-use crate::convert::{from_core, guard, guard_js, js_error, Int256, narrow_u128, read_u128, small_uint, u128_count, write_u128, Result, Uint256};
+use crate::convert::{from_core, guard, guard_js, js_error, Int256, narrow_u128, read_u128, small_uint, u128_count, write_u128, Result, Uint256, Uint256Tuple};
 use fluxion_core::amm::pmm;
 use fluxion_core::U256;
 use napi::bindgen_prelude::BigUint64Array;
 use napi_derive::napi;
+use std::cell::Cell;
 
 /// `DODOMath._GeneralIntegrate(V0, V1, V2, i, k)`: the other token's amount for moving from V1 to
 /// V2 around target V0 (1e18 fixed point, rounded down).
@@ -103,9 +104,33 @@ pub struct PmmState {
 /// Fluxion's hybrid oracle pool, exact to a DODO V2 private pool (DPP): the price is anchored at
 /// oracle price `i` (quote per base, 1e18), `k` in [0, 1e18] blends a fixed-price market (k = 0)
 /// with constant product (k = 1). Fees are 1e18 fractions taken on the output. Held in native memory.
+///
+/// The pool remembers its last detailed quote (`quoteFill`, `quoteSell*Detailed`) with the state it
+/// was computed on: a swap of exactly that sale on that unchanged state settles it without
+/// computing the curve again (same inputs, same state, same deterministic result).
 #[napi]
 pub struct OraclePool {
     pool: pmm::OraclePool,
+    // A quote leaves the pool as it is, so it takes `&self`; the memo is interior state.
+    last_quote: Cell<Option<pmm::QuotedSale>>,
+}
+
+impl OraclePool {
+    fn wrap(pool: pmm::OraclePool) -> Self {
+        Self { pool, last_quote: Cell::new(None) }
+    }
+
+    /// A detailed quote, remembered for the swap that may follow (a failed quote forgets).
+    fn quote_remembered(&self, amount: Uint256, sell_base: bool) -> fluxion_core::Result<pmm::PmmQuote> {
+        self.last_quote.set(None);
+        let sale = self.pool.quote_sale(amount.0, sell_base)?;
+        self.last_quote.set(Some(sale));
+        Ok(*sale.quote())
+    }
+
+    fn swap(&mut self, amount: Uint256, sell_base: bool, min_out: Uint256) -> fluxion_core::Result<pmm::PmmQuote> {
+        self.pool.swap(amount.0, sell_base, min_out.0, self.last_quote.get().as_ref())
+    }
 }
 
 fn quote_batch(pool: &pmm::OraclePool, amounts_in: &[u64], sell_base: bool) -> Result<BigUint64Array> {
@@ -128,7 +153,7 @@ impl OraclePool {
     /// (0, 1e36], `k` ≤ 1e18, `lpFeeRate + mtFeeRate` < 1e18, reserves positive and ≤ 2^112 − 1.
     #[napi(constructor)]
     pub fn new(i: Uint256, k: Uint256, base_reserve: Uint256, quote_reserve: Uint256, lp_fee_rate: Uint256, mt_fee_rate: Uint256) -> Result<Self> {
-        guard(|| pmm::OraclePool::new(i.0, k.0, base_reserve.0, quote_reserve.0, lp_fee_rate.0, mt_fee_rate.0).map(|pool| Self { pool }))
+        guard(|| pmm::OraclePool::new(i.0, k.0, base_reserve.0, quote_reserve.0, lp_fee_rate.0, mt_fee_rate.0).map(Self::wrap))
     }
 
     /// A pool from its stored state (reserves, stored targets, R as 0/1/2), e.g. to restore it.
@@ -149,7 +174,7 @@ impl OraclePool {
         guard(|| {
             let r = pmm::RState::from_code(r_code)?;
             pmm::OraclePool::from_state(i.0, k.0, base_reserve.0, quote_reserve.0, base_target.0, quote_target.0, r, lp_fee_rate.0, mt_fee_rate.0)
-                .map(|pool| Self { pool })
+                .map(Self::wrap)
         })
     }
 
@@ -234,16 +259,37 @@ impl OraclePool {
         guard(|| self.pool.quote_sell_quote(pay_quote.0).map(|q| Uint256(q.receive)))
     }
 
-    /// `querySellBase` in full: output, fees, new R and target; the pool is unchanged.
+    /// `querySellBase` in full: output, fees, new R and target; the pool is unchanged (it remembers
+    /// the quote for a `sellBase` of the same amount).
     #[napi]
     pub fn quote_sell_base_detailed(&self, pay_base: Uint256) -> Result<PmmQuote> {
-        guard(|| self.pool.quote_sell_base(pay_base.0).map(PmmQuote::from))
+        guard(|| self.quote_remembered(pay_base, true).map(PmmQuote::from))
     }
 
-    /// `querySellQuote` in full; the pool is unchanged.
+    /// `querySellQuote` in full; the pool is unchanged (it remembers the quote).
     #[napi]
     pub fn quote_sell_quote_detailed(&self, pay_quote: Uint256) -> Result<PmmQuote> {
-        guard(|| self.pool.quote_sell_quote(pay_quote.0).map(PmmQuote::from))
+        guard(|| self.quote_remembered(pay_quote, false).map(PmmQuote::from))
+    }
+
+    /// What selling `amountIn` (base when `sellBase`) pays: `[receive, lpFee, mtFee]` as the
+    /// detailed quote has them, as an array (cheaper to build than an object). The pool is
+    /// unchanged; it remembers the quote for `sellQuoted` and the swaps.
+    #[napi(ts_return_type = "[receive: bigint, lpFee: bigint, mtFee: bigint]")]
+    pub fn quote_fill(&self, amount_in: Uint256, sell_base: bool) -> Result<Uint256Tuple<3>> {
+        guard(|| self.quote_remembered(amount_in, sell_base).map(|q| Uint256Tuple([q.receive, q.lp_fee, q.mt_fee])))
+    }
+
+    /// Sells `amountIn` (base when `sellBase`) if the remembered quote is of exactly this sale on
+    /// the pool as it is now, and returns true: the caller already holds the result (the remembered
+    /// quote's). Returns false and changes nothing when there is no such quote.
+    /// `SLIPPAGE_EXCEEDED` below `minOut`, and then nothing changes.
+    #[napi]
+    pub fn sell_quoted(&mut self, amount_in: Uint256, sell_base: bool, min_out: Uint256) -> Result<bool> {
+        guard(|| match self.last_quote.get() {
+            Some(sale) if sale.is_for(&self.pool, amount_in.0, sell_base) => self.swap(amount_in, sell_base, min_out).map(|_| true),
+            _ => Ok(false),
+        })
     }
 
     /// Price impact of selling `amount` (base if `sellBase`, else quote), after fees, as a signed
@@ -267,13 +313,13 @@ impl OraclePool {
     /// Sells `payBase` for quote; `SLIPPAGE_EXCEEDED` below `minOut`, and then nothing changes.
     #[napi]
     pub fn sell_base(&mut self, pay_base: Uint256, min_out: Uint256) -> Result<PmmQuote> {
-        guard(|| self.pool.swap_sell_base(pay_base.0, min_out.0).map(PmmQuote::from))
+        guard(|| self.swap(pay_base, true, min_out).map(PmmQuote::from))
     }
 
     /// Sells `payQuote` for base; `SLIPPAGE_EXCEEDED` below `minOut`, and then nothing changes.
     #[napi]
     pub fn sell_quote(&mut self, pay_quote: Uint256, min_out: Uint256) -> Result<PmmQuote> {
-        guard(|| self.pool.swap_sell_quote(pay_quote.0, min_out.0).map(PmmQuote::from))
+        guard(|| self.swap(pay_quote, false, min_out).map(PmmQuote::from))
     }
 
     /// Moves the oracle price, DPP style: both targets reset to the reserves, R = ONE.

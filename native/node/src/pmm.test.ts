@@ -258,3 +258,70 @@ test('a swap paying more than the reserve is INSUFFICIENT_LIQUIDITY and changes 
   const drained = OraclePool.fromState(E18, 0n, E18, 0n, E18, 0n, ONE, 0n, 0n)
   assert.equal(drained.quoteReserve, 0n)
 })
+
+test('quoteFill then sellQuoted settles exactly what a fresh swap pays, in every R state', () => {
+  // Two pools take the same seeded sales: one quotes each and settles the remembered quote, the
+  // other swaps afresh (as replay does). They must agree on every fill and every stored field.
+  const rand = seeded(21)
+  const quoted = dpp()
+  const fresh = dpp()
+  const rStates = new Set<number>()
+  for (let n = 0; n < 400; n++) {
+    if (n % 50 === 49) {
+      // The oracle moves now and then: back to R = 1 on both.
+      const price = rand.bigint(90n * E18, 110n * E18)
+      quoted.setOraclePrice(price)
+      fresh.setOraclePrice(price)
+    }
+    const sellBase = rand.chance(0.5)
+    const amount = sellBase ? rand.bigint(1n, 3n * E18) : rand.bigint(1n, 300n * E18)
+    rStates.add(quoted.rState)
+    let fill: readonly bigint[]
+    try {
+      fill = quoted.quoteFill(amount, sellBase)
+    } catch (err) {
+      // A sale the pool cannot take is refused the same way by a fresh swap.
+      assert.equal(codeOf(() => (sellBase ? fresh.sellBase(amount, 0n) : fresh.sellQuote(amount, 0n))), (err as { code: string }).code)
+      continue
+    }
+    const detailed = sellBase ? quoted.quoteSellBaseDetailed(amount) : quoted.quoteSellQuoteDetailed(amount)
+    assert.deepEqual(fill, [detailed.receive, detailed.lpFee, detailed.mtFee])
+    assert.equal(quoted.sellQuoted(amount, sellBase, fill[0]!), true)
+    const q = sellBase ? fresh.sellBase(amount, 0n) : fresh.sellQuote(amount, 0n)
+    assert.deepEqual([q.receive, q.lpFee, q.mtFee], [...fill])
+    assert.deepEqual(snapshot(quoted), snapshot(fresh))
+  }
+  assert.equal(rStates.size, 3, 'the walk visits R = 1, R > 1 and R < 1')
+})
+
+test('sellQuoted refuses another sale or a moved pool, and keeps the slippage check', () => {
+  const pool = dpp()
+  const [receive] = pool.quoteFill(10n * E18, false)
+  const before = snapshot(pool)
+  // Not the remembered sale: false, nothing changes.
+  assert.equal(pool.sellQuoted(11n * E18, false, 0n), false)
+  assert.equal(pool.sellQuoted(10n * E18, true, 0n), false)
+  assert.deepEqual(snapshot(pool), before)
+  // Slippage is still checked, and then nothing changes.
+  assert.equal(codeOf(() => pool.sellQuoted(10n * E18, false, receive! + 1n)), 'SLIPPAGE_EXCEEDED')
+  assert.deepEqual(snapshot(pool), before)
+  // A plain swap of the remembered sale pays the same (and uses it); afterwards the quote is stale.
+  assert.equal(pool.sellQuote(10n * E18, 0n).receive, receive)
+  assert.equal(pool.sellQuoted(10n * E18, false, 0n), false)
+  // An oracle move makes a remembered quote stale too.
+  pool.quoteFill(E18, true)
+  pool.setOraclePrice(101n * E18)
+  const moved = snapshot(pool)
+  assert.equal(pool.sellQuoted(E18, true, 0n), false)
+  assert.deepEqual(snapshot(pool), moved)
+  // A failed quote forgets the previous one.
+  pool.quoteFill(E18, true)
+  assert.equal(codeOf(() => pool.quoteFill(0n, true)), 'INVALID_INPUT')
+  assert.equal(pool.sellQuoted(E18, true, 0n), false)
+  // Bad input is INVALID_INPUT, as everywhere.
+  assert.equal(codeOf(() => pool.quoteFill(-1n, true)), 'INVALID_INPUT')
+  assert.equal(codeOf(() => pool.quoteFill(E18, 'yes' as unknown as boolean)), 'INVALID_INPUT')
+  assert.equal(codeOf(() => pool.sellQuoted(1.5 as unknown as bigint, true, 0n)), 'INVALID_INPUT')
+  assert.equal(codeOf(() => pool.sellQuoted(1n << 256n, true, 0n)), 'INVALID_INPUT')
+  assert.deepEqual(snapshot(pool), moved)
+})

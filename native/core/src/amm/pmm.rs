@@ -337,6 +337,30 @@ pub struct PmmQuote {
     pub new_target: U256,
 }
 
+/// A quote together with the exact pool and sale it was computed for, so that selling exactly that
+/// on exactly that pool can settle it without computing it again. The maths is deterministic, so
+/// the settled quote is the one a fresh computation would give; `OraclePool::swap` checks the
+/// match (fields are private: a `QuotedSale` only comes from `OraclePool::quote_sale`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotedSale {
+    pool: OraclePool,
+    amount: U256,
+    sell_base: bool,
+    quote: PmmQuote,
+}
+
+impl QuotedSale {
+    /// The quote.
+    pub fn quote(&self) -> &PmmQuote {
+        &self.quote
+    }
+
+    /// Whether this is the quote of selling `amount` (base when `sell_base`) on `pool` as it is.
+    pub fn is_for(&self, pool: &OraclePool, amount: U256, sell_base: bool) -> bool {
+        self.amount == amount && self.sell_base == sell_base && self.pool == *pool
+    }
+}
+
 /// A DODO V2 private pool (DPP): the PMM state as stored (reserves, targets, R) plus fee rates.
 /// Quotes re-derive the adjusted targets first, exactly as `getPMMState` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -488,22 +512,36 @@ impl OraclePool {
         crate::amm::impact::price_impact(amount, quote.receive, reference, sell_base)
     }
 
+    /// The quote of selling `amount` (base when `sell_base`), kept with this pool's state so that
+    /// [`swap`](Self::swap) can settle exactly this sale without computing it again.
+    pub fn quote_sale(&self, amount: U256, sell_base: bool) -> Result<QuotedSale> {
+        let quote = self.quote_at(&self.state()?, amount, sell_base)?;
+        Ok(QuotedSale { pool: *self, amount, sell_base, quote })
+    }
+
     /// `DPPTrader.sellBase`: sells `pay_base`, fails with `SlippageExceeded` below `min_out`
     /// (then nothing changes). The trader gets `receive`, the maintainer `mt_fee`; the LP fee stays
     /// in the pool. The base target and R are stored only when R changes, as in the reference.
     pub fn swap_sell_base(&mut self, pay_base: U256, min_out: U256) -> Result<PmmQuote> {
-        let quote = self.quote_sell_base(pay_base)?;
-        crate::amm::impact::check_min_out(quote.receive, min_out)?;
-        self.settle(&quote, pay_base, true)?;
-        Ok(quote)
+        self.swap(pay_base, true, min_out, None)
     }
 
     /// `DPPTrader.sellQuote`: sells `pay_quote`, fails with `SlippageExceeded` below `min_out`
     /// (then nothing changes). Stores the quote target and R only when R changes.
     pub fn swap_sell_quote(&mut self, pay_quote: U256, min_out: U256) -> Result<PmmQuote> {
-        let quote = self.quote_sell_quote(pay_quote)?;
+        self.swap(pay_quote, false, min_out, None)
+    }
+
+    /// Sells `amount` (base when `sell_base`, as [`swap_sell_base`](Self::swap_sell_base) /
+    /// [`swap_sell_quote`](Self::swap_sell_quote)). When `known` is the quote of exactly this sale
+    /// on this pool as it is now, it is settled as it stands; otherwise the quote is computed.
+    pub fn swap(&mut self, amount: U256, sell_base: bool, min_out: U256, known: Option<&QuotedSale>) -> Result<PmmQuote> {
+        let quote = match known {
+            Some(sale) if sale.is_for(self, amount, sell_base) => sale.quote,
+            _ => self.quote_at(&self.state()?, amount, sell_base)?,
+        };
         crate::amm::impact::check_min_out(quote.receive, min_out)?;
-        self.settle(&quote, pay_quote, false)?;
+        self.settle(&quote, amount, sell_base)?;
         Ok(quote)
     }
 
@@ -814,5 +852,50 @@ mod tests {
         let mut pool = dpp();
         pool.swap_sell_quote(u(100 * E18), U256::ZERO).unwrap();
         assert!(pool.mid_price().unwrap() > u(100 * E18));
+    }
+
+    #[test]
+    fn a_quoted_sale_settles_as_a_fresh_swap_would() {
+        // Across R = 1, R > 1 and R < 1 and both directions: settling the quote equals computing it.
+        let sales = [(u(100 * E18), false), (u(E18), true), (u(3 * E18), true), (u(50 * E18), false), (u(E18 / 3), true)];
+        let mut fresh = dpp();
+        let mut quoted = dpp();
+        for (amount, sell_base) in sales {
+            let sale = quoted.quote_sale(amount, sell_base).unwrap();
+            assert!(sale.is_for(&quoted, amount, sell_base));
+            let a = fresh.swap(amount, sell_base, U256::ZERO, None).unwrap();
+            let b = quoted.swap(amount, sell_base, U256::ZERO, Some(&sale)).unwrap();
+            assert_eq!(a, b);
+            assert_eq!(*sale.quote(), b);
+            assert_eq!(fresh, quoted);
+        }
+    }
+
+    #[test]
+    fn a_quoted_sale_for_another_sale_or_state_is_recomputed() {
+        let mut pool = dpp();
+        let sale = pool.quote_sale(u(E18), true).unwrap();
+        // Another amount, another direction: not this sale.
+        assert!(!sale.is_for(&pool, u(2 * E18), true));
+        assert!(!sale.is_for(&pool, u(E18), false));
+        let mut reference = pool;
+        assert_eq!(pool.swap(u(2 * E18), true, U256::ZERO, Some(&sale)).unwrap(), reference.swap_sell_base(u(2 * E18), U256::ZERO).unwrap());
+        // The pool moved: the old quote is stale and the same amount is priced afresh.
+        assert!(!sale.is_for(&pool, u(E18), true));
+        let fresh = reference.swap_sell_base(u(E18), U256::ZERO).unwrap();
+        assert_ne!(fresh, *sale.quote());
+        assert_eq!(pool.swap(u(E18), true, U256::ZERO, Some(&sale)).unwrap(), fresh);
+        assert_eq!(pool, reference);
+    }
+
+    #[test]
+    fn a_quoted_sale_still_checks_min_out_and_changes_nothing_when_refused() {
+        let mut pool = dpp();
+        let sale = pool.quote_sale(u(E18), true).unwrap();
+        let before = pool;
+        let err = pool.swap(u(E18), true, sale.quote().receive + U256::from(1), Some(&sale)).unwrap_err();
+        assert_eq!(err.code(), "SLIPPAGE_EXCEEDED");
+        assert_eq!(pool, before);
+        assert_eq!(pool.swap(u(E18), true, sale.quote().receive, Some(&sale)).unwrap(), *sale.quote());
     }
 }
