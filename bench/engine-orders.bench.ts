@@ -38,9 +38,6 @@ function orderFlow(): (state: { balance: (a: string, asset: string) => bigint })
 }
 
 // --- 2. sustained load with durability on ------------------------------------------------------
-// BENCH_ENGINE_LOAD=0 stops after the in-memory path (e.g. to compare native changes quickly).
-if (process.env.BENCH_ENGINE_LOAD === '0') process.exit(0)
-
 interface LoadRun {
   store: string
   mode: string
@@ -168,6 +165,9 @@ const pathResults = await runSuite('engine-orders', [
   },
 ])
 
+
+// BENCH_ENGINE_LOAD=0 stops after the in-memory path (e.g. to compare native changes quickly).
+if (process.env.BENCH_ENGINE_LOAD === '0') process.exit(0)
 
 // Each store's load runs in a process of its own (same node flags as this one), so neither
 // inherits the other's heap, JIT state or worker threads.
