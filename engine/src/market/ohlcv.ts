@@ -28,3 +28,13 @@ export function foldFill(bar: Bar, price: bigint, baseAmount: bigint, quoteAmoun
   bar.quoteVolume += quoteAmount
   bar.trades++
 }
+
+/** Folds a later bar of the same bucket (fills after the bar's own) into it. */
+export function mergeBar(bar: Bar, later: Bar): void {
+  if (later.high > bar.high) bar.high = later.high
+  if (later.low < bar.low) bar.low = later.low
+  bar.close = later.close
+  bar.baseVolume += later.baseVolume
+  bar.quoteVolume += later.quoteVolume
+  bar.trades += later.trades
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import type { LoggedEvent, TradeRecord } from './event-store.js'
-import { decodeBatch, encodeBatch } from './log-batch.js'
+import { decodeBatch, encodeBatch, mergeBatches } from './log-batch.js'
 
 const field = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/[\t\n]/.test(s))
 const body = fc.string({ minLength: 1, maxLength: 40, unit: 'binary' }).filter((s) => !s.includes('\n'))
@@ -51,4 +51,24 @@ test('fills fold into one-second candles: open and close by seq (a fill listed o
 test('an empty batch encodes to nothing; a stored line that is not an event line is an error, not a guess', () => {
   assert.deepEqual(encodeBatch([], []), { firstSeq: 0, lastSeq: 0, text: '', streams: [], candles: [] })
   assert.throws(() => decodeBatch(1, 'sETH\t1\tfill\t5\t{}\nsETH\t2\tfill'), /line 2 is not an event line/)
+})
+
+test('merged batches store what one batch of all their events and fills stores', () => {
+  fc.assert(
+    fc.property(batch, fc.integer({ min: 1, max: 5 }), fc.array(fc.record({ at: fc.nat(), ts: fc.integer({ min: 0, max: 5_000 }), price: fc.bigInt({ min: 1n, max: 10n ** 30n }) }), { maxLength: 40 }), (events, parts, fills) => {
+      const trades: TradeRecord[] = fills
+        .map((f) => ({ seq: events[f.at % events.length]!.seq, market: f.at % 2 ? 'sETH' : 'sBTC', ts: f.ts, price: f.price, baseAmount: f.price / 3n, quoteAmount: f.price * 7n }))
+        .sort((a, b) => a.seq - b.seq)
+      const cuts = [0, ...Array.from({ length: parts - 1 }, (_, i) => Math.floor(((i + 1) * events.length) / parts)), events.length]
+      const pieces = cuts.slice(1).map((end, i) => {
+        const mine = events.slice(cuts[i], end)
+        return mine.length === 0 ? undefined : encodeBatch(mine, trades.filter((t) => t.seq >= mine[0]!.seq && t.seq <= mine[mine.length - 1]!.seq))
+      })
+      const whole = encodeBatch(events, trades)
+      const merged = mergeBatches(pieces.filter((p) => p !== undefined))
+      const byKey = (c: { market: string; bucketStart: number }) => `${c.market}@${c.bucketStart}`
+      assert.deepEqual({ ...merged, candles: [...merged.candles].sort((a, b) => byKey(a).localeCompare(byKey(b))) }, { ...whole, candles: [...whole.candles].sort((a, b) => byKey(a).localeCompare(byKey(b))) })
+    }),
+    { numRuns: 200 },
+  )
 })

@@ -3,7 +3,7 @@
 // per batch instead of a row (and three index entries) per event is what lets the log keep up
 // with 20,000 orders/s on two cores: the database's work per event drops to copying its bytes.
 import { InvalidInputError, SequenceConflictError } from '../errors.js'
-import { foldFill, openBar, type Bar } from '../market/ohlcv.js'
+import { foldFill, mergeBar, openBar, type Bar } from '../market/ohlcv.js'
 import type { LoggedEvent, TradeRecord } from './event-store.js'
 
 /** Candles are kept per second; coarser buckets are folded from them when read. */
@@ -116,6 +116,36 @@ function foldCandles(trades: readonly TradeRecord[], firstSeq: number, lastSeq: 
     if (latest === undefined || bucketStart > latest.bucketStart) newest.set(t.market, c)
   }
   return candles
+}
+
+/**
+ * Consecutive encoded batches as one (each already checked): the lines in order, each stream from
+ * its first seq in the earliest to its last in the latest, candles of the same second merged.
+ */
+export function mergeBatches(batches: readonly EncodedBatch[]): EncodedBatch {
+  if (batches.length === 1) return batches[0]!
+  const streams = new Map<string, StreamRange>()
+  const candles = new Map<string, CandleDelta>()
+  for (const b of batches) {
+    for (const s of b.streams) {
+      const known = streams.get(s.stream)
+      if (known) known.last = s.last
+      else streams.set(s.stream, { ...s })
+    }
+    for (const c of b.candles) {
+      const key = `${c.market}\n${c.bucketStart}`
+      const known = candles.get(key)
+      if (known) mergeBar(known, c)
+      else candles.set(key, { ...c })
+    }
+  }
+  return {
+    firstSeq: batches[0]!.firstSeq,
+    lastSeq: batches[batches.length - 1]!.lastSeq,
+    text: batches.map((b) => b.text).join('\n'),
+    streams: [...streams.values()],
+    candles: [...candles.values()],
+  }
 }
 
 function checkAmount(t: TradeRecord, name: string, v: unknown): void {

@@ -7,6 +7,7 @@
 // kernel crash or power loss. Use a PostgreSQL server (DATABASE_URL) for that.
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { BatchJournal, journalPath } from './batch-journal.js'
 import { DataDirLock } from './data-dir-lock.js'
 import { PglitePreparedStatements } from './pglite-prepared.js'
 import type { SqlClient, SqlSession } from './sql-client.js'
@@ -26,6 +27,18 @@ export class PgliteEventStore extends SqlEventStore {
   constructor(options: { dataDir?: string } = {}) {
     super()
     this.dataDir = options.dataDir ?? defaultDataDir()
+  }
+
+  /** Opens and migrates, then takes in the batches the journal holds beyond the log: they were
+   *  acknowledged (WorkerEventStore) before the process stopped. */
+  override async open(): Promise<void> {
+    await super.open()
+    const journal = new BatchJournal(journalPath(this.dataDir))
+    const pending = journal.read(await this.lastSeq())
+    for (const batch of pending) await this.appendEncoded(batch)
+    journal.open()
+    journal.clear()
+    journal.close()
   }
 
   /** Names the data directory in messages. */

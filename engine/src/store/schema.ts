@@ -212,6 +212,8 @@ export const READ_BATCHES_SQL = `
 
 export const LAST_SEQ_SQL = `SELECT ${LAST_SEQ} AS seq`
 
+export const STREAM_POSITIONS_SQL = `SELECT stream, last_stream_seq FROM streams`
+
 /** Saves a snapshot only at a seq the log has reached: a snapshot ahead of the log could never be replayed to. */
 export const SAVE_SNAPSHOT_SQL = `
   INSERT INTO snapshots (seq, state)

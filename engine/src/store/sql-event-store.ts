@@ -16,6 +16,7 @@ import {
   READ_BATCHES_SQL,
   RECORD_MIGRATION_SQL,
   SAVE_SNAPSHOT_SQL,
+  STREAM_POSITIONS_SQL,
   candlesSql,
   type BucketFunction,
   type Migration,
@@ -119,6 +120,16 @@ export abstract class SqlEventStore implements PagedEventStore {
       for (const e of decodeBatch(Number(r.first_seq), r.events)) if (e.seq > after && out.length < limit) out.push(e)
     }
     return out
+  }
+
+  /** Each stream's last stream seq in the log (the WorkerEventStore checks appends against them). */
+  async streamPositions(): Promise<Array<[stream: string, lastStreamSeq: number]>> {
+    const client = this.#open()
+    try {
+      return (await client.query<{ stream: string; last_stream_seq: Int }>(STREAM_POSITIONS_SQL)).map((r) => [r.stream, Number(r.last_stream_seq)])
+    } catch (err) {
+      throw this.#wrap('streamPositions', err)
+    }
   }
 
   /** See EventStore.lastSeq. */

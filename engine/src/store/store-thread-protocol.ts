@@ -2,11 +2,11 @@
 // error crosses the thread boundary with its class and code intact.
 import { EngineError, InvalidInputError, LogFailedError, SequenceConflictError, StorageError } from '../errors.js'
 import type { PagedEventStore } from './event-store.js'
-import type { EncodedBatch } from './log-batch.js'
+import type { SqlEventStore } from './sql-event-store.js'
 
 /** The store methods a worker serves (readEvents travels as readPage calls, and appends as
  *  batches encoded on the caller's thread: one string crosses instead of an object per event). */
-export type StoreOperation = 'open' | 'appendEncoded' | 'readPage' | 'lastSeq' | 'saveSnapshot' | 'latestSnapshot' | 'candles' | 'appliedMigrations' | 'close'
+export type StoreOperation = 'open' | 'appendEncoded' | 'streamPositions' | 'readPage' | 'lastSeq' | 'saveSnapshot' | 'latestSnapshot' | 'candles' | 'appliedMigrations' | 'close'
 
 /** Main thread → worker. */
 export interface StoreRequest {
@@ -25,7 +25,7 @@ export interface SerializedError {
 export type StoreResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerializedError }
 
 /** Checks at compile time that every operation is a method of the store. */
-export type ServedStore = Pick<PagedEventStore & { appendEncoded(batch: EncodedBatch): Promise<void> }, StoreOperation>
+export type ServedStore = Pick<PagedEventStore & Pick<SqlEventStore, 'appendEncoded' | 'streamPositions'>, StoreOperation>
 
 /** Flattens an error for postMessage (class instances lose their prototype on the way). */
 export function serializeError(err: unknown): SerializedError {

@@ -1,17 +1,33 @@
 // PGlite off the engine's thread. PGlite is PostgreSQL in WASM, run synchronously on the thread
 // that calls it: appending a fill event with its trade costs that thread ~50 µs (measured in
 // bench/store-append.bench.ts), so at 20,000 events/s the engine would have no time left for
-// orders. Here the database runs in a worker thread and the engine only posts batches to it.
+// orders. Here the database runs in a worker thread; the engine's thread checks each batch,
+// writes it to the journal (batch-journal.ts: that is when it is durable, as durable as a PGlite
+// commit) and hands it to the thread, which takes in whatever has gathered as one commit.
 import { Worker } from 'node:worker_threads'
-import { StorageError } from '../errors.js'
+import { SequenceConflictError, StorageError } from '../errors.js'
+import { BatchJournal, journalPath } from './batch-journal.js'
 import type { Candle, LoggedEvent, PagedEventStore, TradeRecord } from './event-store.js'
 import { readPaged } from './event-store.js'
-import { encodeBatch, type EncodedBatch } from './log-batch.js'
+import { encodeBatch, mergeBatches, type EncodedBatch } from './log-batch.js'
 import { defaultDataDir } from './pglite-event-store.js'
 import { deserializeError, type StoreOperation, type StoreRequest, type StoreResponse } from './store-thread-protocol.js'
 
 interface Waiting {
   resolve: (value: unknown) => void
+  reject: (err: unknown) => void
+}
+
+/** Journaled events PGlite may lag behind by before appends wait for it (about 2.5 s at 20,000/s). */
+export const MAX_INGEST_LAG = 50_000
+
+/** The journal is emptied once PGlite has caught up with it and it has grown past this. */
+const JOURNAL_CLEAR_BYTES = 8 << 20
+
+/** Someone waiting for PGlite to have taken in the log up to `seq`. */
+interface IngestWaiter {
+  seq: number
+  resolve: () => void
   reject: (err: unknown) => void
 }
 
@@ -23,6 +39,17 @@ export class WorkerEventStore implements PagedEventStore {
   #exited: Promise<void> = Promise.resolve()
   #nextId = 1
   readonly #waiting = new Map<number, Waiting>()
+  #journal: BatchJournal | undefined
+  /** The last seq journaled, and each stream's last stream seq: what an append must continue. */
+  #lastSeq = 0
+  #streams = new Map<string, number>()
+  /** The last seq PGlite has committed; batches journaled after it, not yet handed over. */
+  #ingestedSeq = 0
+  #unposted: EncodedBatch[] = []
+  #posting = false
+  #ingestWaiters: IngestWaiter[] = []
+  #failure: StorageError | undefined
+  #journalBytes = 0
 
   constructor(options: { dataDir?: string } = {}) {
     this.dataDir = options.dataDir ?? defaultDataDir()
@@ -54,23 +81,97 @@ export class WorkerEventStore implements PagedEventStore {
     worker.on('error', (err) => fail(`worker thread failed: ${err.message}`))
     this.#exited = new Promise((resolve) => worker.on('exit', (code) => (fail(`worker thread exited (code ${code})`), resolve())))
     try {
-      await this.#call('open')
+      await this.#call('open') // which takes in what the journal held (PgliteEventStore.open)
+      const journal = new BatchJournal(journalPath(this.dataDir))
+      journal.open()
+      this.#journal = journal
+      this.#lastSeq = this.#ingestedSeq = (await this.#call('lastSeq')) as number
+      this.#streams = new Map((await this.#call('streamPositions')) as Array<[string, number]>)
     } catch (err) {
+      this.#journal?.close()
+      this.#journal = undefined
       await worker.terminate()
       throw err
     }
   }
 
-  /** See EventStore.append: checked and encoded here, resolves once PGlite has committed in the worker. */
+  /**
+   * See EventStore.append: checked here against the log (nothing is written when it does not
+   * continue it), journaled, and resolved once journaled; PGlite takes it in behind, unless it
+   * lags by more than MAX_INGEST_LAG events, when this waits for it to catch up.
+   */
   append(events: readonly LoggedEvent[], trades: readonly TradeRecord[]): Promise<void> {
-    if (!this.#worker) return Promise.reject(new StorageError(`${this.describe()}: store is not open`))
+    const journal = this.#journal
+    if (!journal) return Promise.reject(new StorageError(`${this.describe()}: store is not open`))
+    if (this.#failure) return Promise.reject(this.#failure)
     let batch: EncodedBatch
     try {
       batch = encodeBatch(events, trades)
+      if (batch.text === '') return Promise.resolve()
+      this.#checkContinues(batch)
     } catch (err) {
       return Promise.reject(err)
     }
-    return batch.text === '' ? Promise.resolve() : (this.#call('appendEncoded', batch) as Promise<void>)
+    try {
+      this.#journalBytes += journal.append(batch)
+    } catch (err) {
+      // Whether any of it reached the file is unknown: nothing more may be appended after it.
+      this.#failure = new StorageError(`${this.describe()}: journal write failed: ${(err as Error).message}`, { cause: err })
+      return Promise.reject(this.#failure)
+    }
+    this.#lastSeq = batch.lastSeq
+    for (const s of batch.streams) this.#streams.set(s.stream, s.last)
+    this.#unposted.push(batch)
+    if (!this.#posting) this.#post()
+    return this.#lastSeq - this.#ingestedSeq > MAX_INGEST_LAG ? this.#ingested(batch.lastSeq) : Promise.resolve()
+  }
+
+  // The log's own checks, made here because a batch is acknowledged before PGlite sees it.
+  #checkContinues(batch: EncodedBatch): void {
+    if (batch.firstSeq !== this.#lastSeq + 1) throw new SequenceConflictError(`the log ends at seq ${this.#lastSeq}: a batch of seq ${batch.firstSeq}..${batch.lastSeq} would leave a gap or overlap`)
+    for (const s of batch.streams) {
+      const last = this.#streams.get(s.stream) ?? 0
+      if (s.first <= last) throw new SequenceConflictError(`stream ${s.stream} is at seq ${last}: a batch cannot give it seq ${s.first} again`)
+    }
+  }
+
+  // Hands PGlite everything journaled and not yet handed over, as one commit; one at a time.
+  #post(): void {
+    const batch = mergeBatches(this.#unposted)
+    this.#unposted = []
+    this.#posting = true
+    this.#call('appendEncoded', batch).then(
+      () => {
+        this.#posting = false
+        this.#ingestedSeq = batch.lastSeq
+        this.#ingestWaiters = this.#ingestWaiters.filter((w) => (w.seq <= batch.lastSeq ? (w.resolve(), false) : true))
+        if (this.#unposted.length > 0) this.#post()
+        else if (this.#journalBytes > JOURNAL_CLEAR_BYTES && this.#journal) {
+          this.#journal.clear() // all of it is in PGlite now
+          this.#journalBytes = 0
+        }
+      },
+      (err: unknown) => {
+        // Journaled (so acknowledged) but refused: stop here. Reopening takes it in from the journal.
+        this.#posting = false
+        this.#failure = new StorageError(`${this.describe()}: PGlite did not take in journaled seq ${batch.firstSeq}..${batch.lastSeq}: ${(err as Error).message}`, { cause: err })
+        for (const w of this.#ingestWaiters) w.reject(this.#failure)
+        this.#ingestWaiters = []
+      },
+    )
+  }
+
+  /** Resolves once PGlite holds the log up to `seq` (reads wait for this, so they see every append). */
+  #ingested(seq: number): Promise<void> {
+    if (this.#failure) return Promise.reject(this.#failure)
+    if (this.#ingestedSeq >= seq) return Promise.resolve()
+    return new Promise((resolve, reject) => this.#ingestWaiters.push({ seq, resolve, reject }))
+  }
+
+  // A read (or snapshot) of the log as appended so far.
+  async #read(op: StoreOperation, ...args: unknown[]): Promise<unknown> {
+    await this.#ingested(this.#lastSeq)
+    return this.#call(op, ...args)
   }
 
   /** See EventStore.readEvents. */
@@ -80,27 +181,27 @@ export class WorkerEventStore implements PagedEventStore {
 
   /** See PagedEventStore.readPage. */
   readPage(after: number, limit: number): Promise<LoggedEvent[]> {
-    return this.#call('readPage', after, limit) as Promise<LoggedEvent[]>
+    return this.#read('readPage', after, limit) as Promise<LoggedEvent[]>
   }
 
   /** See EventStore.lastSeq. */
   lastSeq(): Promise<number> {
-    return this.#call('lastSeq') as Promise<number>
+    return this.#read('lastSeq') as Promise<number>
   }
 
   /** See EventStore.saveSnapshot. */
   saveSnapshot(seq: number, state: string): Promise<void> {
-    return this.#call('saveSnapshot', seq, state) as Promise<void>
+    return this.#read('saveSnapshot', seq, state) as Promise<void>
   }
 
   /** See EventStore.latestSnapshot. */
   latestSnapshot(): Promise<{ seq: number; state: string } | undefined> {
-    return this.#call('latestSnapshot') as Promise<{ seq: number; state: string } | undefined>
+    return this.#read('latestSnapshot') as Promise<{ seq: number; state: string } | undefined>
   }
 
   /** See EventStore.candles. */
   candles(market: string, bucketMs: number, from: number, to: number): Promise<Candle[]> {
-    return this.#call('candles', market, bucketMs, from, to) as Promise<Candle[]>
+    return this.#read('candles', market, bucketMs, from, to) as Promise<Candle[]>
   }
 
   /** See PagedEventStore.appliedMigrations. */
@@ -108,9 +209,13 @@ export class WorkerEventStore implements PagedEventStore {
     return this.#call('appliedMigrations') as Promise<number[]>
   }
 
-  /** Closes the store in the worker (releasing the data directory) and ends the thread. */
+  /** Lets PGlite take in the journal, closes the store in the worker (releasing the data
+   *  directory) and ends the thread. */
   async close(): Promise<void> {
     if (!this.#worker) return
+    await this.#ingested(this.#lastSeq).catch(() => undefined) // a failed log stays in the journal
+    this.#journal?.close()
+    this.#journal = undefined
     await this.#call('close')
     await this.#exited
   }

@@ -1,0 +1,102 @@
+// The journal in front of PGlite. PGlite runs PostgreSQL with fsync off: a commit is durable
+// once its WAL write has reached the kernel, so it survives the process being killed, not a
+// power cut. A write(2) of the batch to an append-only file on the engine's thread gives exactly
+// that guarantee in tens of microseconds, where a commit in PGlite's thread takes a millisecond or
+// more and now and then stalls for tens (its JS heap collects, its files reopen). So the
+// WorkerEventStore acknowledges a batch once it is here, and PGlite takes it in behind; whoever
+// opens the data directory next (PgliteEventStore.open) takes in first whatever the journal holds
+// beyond PGlite's last seq.
+import { close, closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import { StorageError } from '../errors.js'
+import { parseJsonWithBigints, toJson } from '../codec/json.js'
+import type { EncodedBatch } from './log-batch.js'
+
+/** Where a PGlite data directory's journal lives: beside it, as its lock file does. */
+export const journalPath = (dataDir: string) => `${dataDir}.journal`
+
+const BIGINT_FIELDS = new Set(['open', 'high', 'low', 'close', 'baseVolume', 'quoteVolume'])
+
+/**
+ * One frame: a line of JSON with everything but the text and the text's length (in UTF-16 units,
+ * as JS strings count), then the text as it is (escaping it as JSON would cost a copy and a scan
+ * of every byte), then a newline. Undefined when the frame is cut short at the end.
+ */
+function readFrame(text: string, at: number): { batch: EncodedBatch; next: number } | 'corrupt' | undefined {
+  const headerEnd = text.indexOf('\n', at)
+  if (headerEnd === -1) return undefined
+  let header: Omit<EncodedBatch, 'text'> & { length: number }
+  try {
+    header = parseJsonWithBigints(text.slice(at, headerEnd), BIGINT_FIELDS)
+  } catch {
+    return 'corrupt'
+  }
+  const end = headerEnd + 1 + header.length
+  if (end >= text.length) return undefined
+  if (text[end] !== '\n') return 'corrupt'
+  const { length: _, ...rest } = header
+  return { batch: { ...rest, text: text.slice(headerEnd + 1, end) }, next: end + 1 }
+}
+
+/** An append-only file of encoded batches, a frame each (see readFrame). */
+export class BatchJournal {
+  readonly #path: string
+  #fd: number | undefined
+
+  constructor(path: string) {
+    this.#path = path
+  }
+
+  /** The batches the journal holds after seq `after`, in order; a line cut short by a crash is
+   *  left out (its batch was never acknowledged). A gap between batches is corruption: refused. */
+  read(after: number): EncodedBatch[] {
+    let text: string
+    try {
+      text = readFileSync(this.#path, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw new StorageError(`journal ${this.#path}: ${(err as Error).message}`, { cause: err })
+    }
+    const out: EncodedBatch[] = []
+    let expected = after + 1
+    for (let at = 0; at < text.length; ) {
+      const frame = readFrame(text, at)
+      if (frame === undefined) break // the last write, cut short by a crash: never acknowledged
+      if (frame === 'corrupt') throw new StorageError(`journal ${this.#path}: no batch at character ${at}`)
+      at = frame.next
+      const batch = frame.batch
+      if (batch.lastSeq <= after) continue
+      if (batch.firstSeq !== expected) throw new StorageError(`journal ${this.#path}: a batch starts at seq ${batch.firstSeq} where seq ${expected} was due`)
+      out.push(batch)
+      expected = batch.lastSeq + 1
+    }
+    return out
+  }
+
+  /** Opens the file for appending (creating it). */
+  open(): void {
+    this.#fd ??= openSync(this.#path, 'a')
+  }
+
+  /** Writes one batch; when this returns, the batch is in the kernel. Returns the bytes written. */
+  append(batch: EncodedBatch): number {
+    if (this.#fd === undefined) throw new StorageError(`journal ${this.#path} is not open`)
+    const { text, ...rest } = batch
+    return writeSync(this.#fd, `${toJson({ ...rest, length: text.length })}\n${text}\n`)
+  }
+
+  /** Empties the journal: everything in it is in PGlite. A new empty file is renamed over the
+   *  old one (atomic: a crash leaves one or the other), and the old one is closed off the thread,
+   *  since freeing a file's blocks takes the kernel milliseconds. */
+  clear(): void {
+    if (this.#fd === undefined) throw new StorageError(`journal ${this.#path} is not open`)
+    const fresh = openSync(`${this.#path}.new`, 'w')
+    renameSync(`${this.#path}.new`, this.#path)
+    close(this.#fd, () => undefined)
+    this.#fd = fresh
+  }
+
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd)
+    this.#fd = undefined
+  }
+}
