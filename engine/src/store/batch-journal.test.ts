@@ -29,7 +29,7 @@ function withDir(run: (dir: string) => Promise<void> | void) {
 }
 
 test(
-  'a journal gives back the batches after a seq, bigints and all; a line cut short by a crash is left out',
+  'a journal gives back the batches after a seq, bigints and all; a frame cut short by a crash is left out; a restart keeps only what it is given',
   withDir((dir) => {
     const path = join(dir, 'j')
     const journal = new BatchJournal(path)
@@ -41,10 +41,11 @@ test(
     assert.deepEqual(journal.read(5), batches.slice(2))
     appendFileSync(path, '{"firstSeq":10,"lastSeq":12,"streams":[],"candles":[],"length":500}\nsETH\t1\tfill') // the write a SIGKILL interrupted
     assert.deepEqual(journal.read(0), batches)
-    journal.clear()
-    assert.deepEqual(journal.read(0), [])
-    journal.append(batches[0]!) // appends go on at the start of the emptied file
-    assert.deepEqual(journal.read(0), [batches[0]])
+    journal.restart([batches[2]!]) // keeps what PGlite (at seq 5) lacks, drops the rest
+    assert.deepEqual(journal.read(5), [batches[2]])
+    const next = batchOf(10, 2)
+    journal.append(next) // appends go on after it
+    assert.deepEqual(journal.read(5), [batches[2], next])
     journal.close()
   }),
 )

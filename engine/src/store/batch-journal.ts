@@ -37,6 +37,11 @@ function readFrame(text: string, at: number): { batch: EncodedBatch; next: numbe
   return { batch: { ...rest, text: text.slice(headerEnd + 1, end) }, next: end + 1 }
 }
 
+function writeFrame(fd: number, batch: EncodedBatch): number {
+  const { text, ...rest } = batch
+  return writeSync(fd, `${toJson({ ...rest, length: text.length })}\n${text}\n`)
+}
+
 /** An append-only file of encoded batches, a frame each (see readFrame). */
 export class BatchJournal {
   readonly #path: string
@@ -80,19 +85,27 @@ export class BatchJournal {
   /** Writes one batch; when this returns, the batch is in the kernel. Returns the bytes written. */
   append(batch: EncodedBatch): number {
     if (this.#fd === undefined) throw new StorageError(`journal ${this.#path} is not open`)
-    const { text, ...rest } = batch
-    return writeSync(this.#fd, `${toJson({ ...rest, length: text.length })}\n${text}\n`)
+    return writeFrame(this.#fd, batch)
   }
 
-  /** Empties the journal: everything in it is in PGlite. A new empty file is renamed over the
-   *  old one (atomic: a crash leaves one or the other), and the old one is closed off the thread,
-   *  since freeing a file's blocks takes the kernel milliseconds. */
-  clear(): void {
+  /** Starts the journal afresh with only `keep` (the batches PGlite lacks; everything else in it
+   *  is in PGlite) and returns its size. A new file is written and renamed over the old one
+   *  (atomic: a crash leaves one or the other), and the old one is closed off the thread, since
+   *  freeing a file's blocks takes the kernel milliseconds. */
+  restart(keep: readonly EncodedBatch[] = []): number {
     if (this.#fd === undefined) throw new StorageError(`journal ${this.#path} is not open`)
     const fresh = openSync(`${this.#path}.new`, 'w')
-    renameSync(`${this.#path}.new`, this.#path)
+    let bytes = 0
+    try {
+      for (const batch of keep) bytes += writeFrame(fresh, batch)
+      renameSync(`${this.#path}.new`, this.#path)
+    } catch (err) {
+      closeSync(fresh)
+      throw err
+    }
     close(this.#fd, () => undefined)
     this.#fd = fresh
+    return bytes
   }
 
   close(): void {

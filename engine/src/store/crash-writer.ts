@@ -12,7 +12,10 @@ const kind = process.env.FLUXION_CRASH_STORE
 const store: EventStore =
   kind === 'postgres'
     ? new PostgresEventStore({ databaseUrl: process.env.FLUXION_CRASH_DATABASE_URL!, schema: process.env.FLUXION_CRASH_SCHEMA! })
-    : new WorkerEventStore({ dataDir: process.env.FLUXION_CRASH_DATA_DIR! }) // the default PGlite store
+    : new WorkerEventStore({ // the default PGlite store
+        dataDir: process.env.FLUXION_CRASH_DATA_DIR!,
+        ...(process.env.FLUXION_CRASH_JOURNAL_RESTART_BYTES ? { journalRestartBytes: Number(process.env.FLUXION_CRASH_JOURNAL_RESTART_BYTES) } : {}),
+      })
 
 const die = (err: unknown) => {
   process.stdout.write(`failed ${err instanceof Error ? err.message : String(err)}\n`)

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { journalPath } from './batch-journal.js'
 import { eventStoreContract } from './event-store.contract.js'
+import { GroupCommitLog } from './group-commit.js'
 import { PgliteEventStore } from './pglite-event-store.js'
+import { sampleFill } from './sample-events.js'
 import { WorkerEventStore } from './worker-event-store.js'
 
 for (const [name, make] of [
@@ -39,5 +42,31 @@ test('PGlite: a second store on an open data directory is refused, naming the ho
   await third.open()
   assert.equal(await third.lastSeq(), 0)
   await third.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+test('PGlite (worker thread): the journal starts afresh under load with only what PGlite lacks, and the log stays whole', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'fluxion-pglite-journal-'))
+  const dataDir = join(root, 'data')
+  const store = new WorkerEventStore({ dataDir, journalRestartBytes: 1 }) // restart after every commit
+  await store.open()
+  const log = new GroupCommitLog(store)
+  const appended: Promise<void>[] = []
+  for (let seq = 1; seq <= 3_000; seq++) {
+    const f = sampleFill(seq)
+    appended.push(log.append(f.event, f.trade))
+    if (seq % 100 === 0) await new Promise((resolve) => setImmediate(resolve)) // batches of ~100
+  }
+  await Promise.all(appended)
+  assert.ok(log.stats.batches > 10)
+  assert.equal(await store.lastSeq(), 3_000) // a read waits for PGlite to catch up
+  assert.ok(statSync(journalPath(dataDir)).size === 0, 'PGlite has it all: the journal has started afresh')
+  await store.close()
+  const reopened = new PgliteEventStore({ dataDir })
+  await reopened.open()
+  let expected = 1
+  for await (const e of reopened.readEvents(0)) assert.deepEqual(e, sampleFill(expected++).event)
+  assert.equal(expected, 3_001)
+  await reopened.close()
   rmSync(root, { recursive: true, force: true })
 })

@@ -37,7 +37,7 @@ export class PgliteEventStore extends SqlEventStore {
     const pending = journal.read(await this.lastSeq())
     for (const batch of pending) await this.appendEncoded(batch)
     journal.open()
-    journal.clear()
+    journal.restart()
     journal.close()
   }
 

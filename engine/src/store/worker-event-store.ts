@@ -21,8 +21,7 @@ interface Waiting {
 /** Journaled events PGlite may lag behind by before appends wait for it (about 2.5 s at 20,000/s). */
 export const MAX_INGEST_LAG = 50_000
 
-/** The journal is emptied once PGlite has caught up with it and it has grown past this. */
-const JOURNAL_CLEAR_BYTES = 8 << 20
+const JOURNAL_RESTART_BYTES = 8 << 20
 
 /** Someone waiting for PGlite to have taken in the log up to `seq`. */
 interface IngestWaiter {
@@ -51,8 +50,12 @@ export class WorkerEventStore implements PagedEventStore {
   #failure: StorageError | undefined
   #journalBytes = 0
 
-  constructor(options: { dataDir?: string } = {}) {
+  readonly #journalRestartBytes: number
+
+  /** `journalRestartBytes`: past this size the journal starts afresh with only what PGlite lacks (default 8 MB). */
+  constructor(options: { dataDir?: string; journalRestartBytes?: number } = {}) {
     this.dataDir = options.dataDir ?? defaultDataDir()
+    this.#journalRestartBytes = options.journalRestartBytes ?? JOURNAL_RESTART_BYTES
   }
 
   /** Names the data directory (and the thread) in messages. */
@@ -85,6 +88,8 @@ export class WorkerEventStore implements PagedEventStore {
       const journal = new BatchJournal(journalPath(this.dataDir))
       journal.open()
       this.#journal = journal
+      this.#journalBytes = 0
+      this.#failure = undefined
       this.#lastSeq = this.#ingestedSeq = (await this.#call('lastSeq')) as number
       this.#streams = new Map((await this.#call('streamPositions')) as Array<[string, number]>)
     } catch (err) {
@@ -145,11 +150,9 @@ export class WorkerEventStore implements PagedEventStore {
         this.#posting = false
         this.#ingestedSeq = batch.lastSeq
         this.#ingestWaiters = this.#ingestWaiters.filter((w) => (w.seq <= batch.lastSeq ? (w.resolve(), false) : true))
+        // Nothing is in flight now: PGlite has all but the batches not yet handed over.
+        if (this.#journalBytes > this.#journalRestartBytes) this.#restartJournal()
         if (this.#unposted.length > 0) this.#post()
-        else if (this.#journalBytes > JOURNAL_CLEAR_BYTES && this.#journal) {
-          this.#journal.clear() // all of it is in PGlite now
-          this.#journalBytes = 0
-        }
       },
       (err: unknown) => {
         // Journaled (so acknowledged) but refused: stop here. Reopening takes it in from the journal.
@@ -159,6 +162,15 @@ export class WorkerEventStore implements PagedEventStore {
         this.#ingestWaiters = []
       },
     )
+  }
+
+  #restartJournal(): void {
+    try {
+      this.#journalBytes = this.#journal?.restart(this.#unposted) ?? 0
+    } catch (err) {
+      // The old journal (renamed over only on success) still holds everything: appends go on there.
+      process.emitWarning(`${this.describe()}: could not restart the journal: ${(err as Error).message}`)
+    }
   }
 
   /** Resolves once PGlite holds the log up to `seq` (reads wait for this, so they see every append). */
