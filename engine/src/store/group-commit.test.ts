@@ -82,19 +82,26 @@ test('maxBatch splits a burst into bounded batches', async () => {
   assert.equal(log.stats.batches, 3)
 })
 
-test('flushed() waits for everything appended so far', async () => {
+test('flushed() waits for everything appended so far: still gathering, or in flight with nothing queued', async () => {
   const store = new ManualStore()
   const log = logOver(store)
   await log.flushed() // nothing appended: resolves
+  const flushedOnlyWhenSettled = async (call: number) => {
+    let flushed = false
+    const waiting = log.flushed().then(() => (flushed = true))
+    await tick()
+    assert.equal(flushed, false)
+    store.calls[call]!.settle()
+    await waiting
+    assert.equal(flushed, true)
+  }
   void log.append(sampleFill(1).event)
   void log.append(sampleFill(2).event)
-  let flushed = false
-  const waiting = log.flushed().then(() => (flushed = true))
+  await flushedOnlyWhenSettled(0) // asked while the batch was still gathering
+  void log.append(sampleFill(3).event)
   await tick()
-  assert.equal(flushed, false)
-  store.calls[0]!.settle()
-  await waiting
-  assert.equal(flushed, true)
+  assert.equal(store.calls.length, 2)
+  await flushedOnlyWhenSettled(1) // asked while it was in flight
 })
 
 test('fail-stop: the failed batch, the queued appends and every later one reject with LOG_FAILED; the store is not called again', async () => {
@@ -114,19 +121,4 @@ test('fail-stop: the failed batch, the queued appends and every later one reject
   assert.equal(store.calls.length, 1)
   assert.equal(log.stats.failed, true)
   assert.equal(log.stats.pending, 0)
-})
-
-test('flushed() waits for the batch in flight even when nothing else is queued', async () => {
-  const store = new ManualStore()
-  const log = logOver(store)
-  void log.append(sampleFill(1).event)
-  await tick()
-  assert.equal(store.calls.length, 1)
-  let flushed = false
-  const waiting = log.flushed().then(() => (flushed = true))
-  await tick()
-  assert.equal(flushed, false)
-  store.calls[0]!.settle()
-  await waiting
-  assert.equal(flushed, true)
 })
