@@ -1,5 +1,5 @@
 // React glue: the protocol client in context, and a hook that folds a channel's pushes into state.
-import { createContext, useContext, useEffect, useReducer, useState } from 'react'
+import { createContext, useCallback, useContext, useEffect, useReducer, useSyncExternalStore } from 'react'
 import type { ConnectionStatus, ProtocolClient, Push } from './protocol.js'
 
 /** The terminal's one protocol connection. */
@@ -12,12 +12,14 @@ export function useClient(): ProtocolClient {
   return c
 }
 
-/** The connection's status, re-rendered on change. */
+/**
+ * The connection's status, re-rendered on change. An external store, not state copied at render:
+ * a change between the render and a later subscribing effect would otherwise be missed for good.
+ */
 export function useConnectionStatus(): ConnectionStatus {
   const client = useClient()
-  const [status, setStatus] = useState(client.status)
-  useEffect(() => client.onStatus(setStatus), [client])
-  return status
+  const subscribe = useCallback((changed: () => void) => client.onStatus(changed), [client])
+  return useSyncExternalStore(subscribe, () => client.status)
 }
 
 /**
