@@ -18,8 +18,6 @@ import { build, decodeFromCompressedBase64, type Histogram } from 'hdr-histogram
 import { pino } from 'pino'
 import type { Command } from '../engine/src/commands.js'
 import { demoGenesis } from '../engine/src/demo/markets.js'
-import { decodeEvent } from '../engine/src/events.js'
-import type { LoggedEvent } from '../engine/src/store/event-store.js'
 import { seedVenue, WAD } from '../engine/src/test-support/venue.js'
 import { eventChannel, Venue } from '../engine/src/venue.js'
 import { startGateway } from '../gateway/src/server.js'
@@ -46,10 +44,9 @@ await seedVenue(venue, T0)
 const shared = fanoutShared(WORKERS)
 let fillsPublished = 0
 // Subscribed before any server's feed, so this handler runs first for every event.
-await venue.bus.subscribe(eventChannel(MARKET), (message) => {
-  const logged = JSON.parse(message) as LoggedEvent
-  recordPublish(shared, logged.seq)
-  if (decodeEvent(logged.body).type === 'fill') fillsPublished++
+await venue.events.subscribe(eventChannel(MARKET), (e) => {
+  recordPublish(shared, e.seq)
+  if (e.event.type === 'fill') fillsPublished++
 })
 
 let buy = true

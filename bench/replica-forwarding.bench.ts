@@ -72,11 +72,10 @@ try {
       sequential: { orders: SEQUENTIAL, direct: await sequential(direct), forwarded: await sequential(forwarded) },
       closedLoop: { inFlight: IN_FLIGHT, seconds: SECONDS, direct: await closedLoop(direct), forwarded: await closedLoop(forwarded) },
       followDelay: await (async () => {
-        // Acknowledged on the engine → applied by the replica (its bus republishes once applied).
+        // Acknowledged on the engine → applied by the replica (its events republish once applied).
         const acked = new Map<number, number>()
         const stats = new LatencyStats()
-        const offs = await Promise.all(['sETH', 'accounts'].map((s) => replica.bus.subscribe(eventChannel(s), (m) => {
-          const seq = Number(/^\{"seq":(\d+)/.exec(m)![1])
+        const offs = await Promise.all(['sETH', 'accounts'].map((s) => replica.events.subscribe(eventChannel(s), ({ seq }) => {
           const t = acked.get(seq)
           if (t !== undefined) (stats.record(performance.now() - t), acked.delete(seq))
         })))

@@ -1,9 +1,10 @@
 // What a gateway needs from a venue, and nothing more: read the state, quote, read candles,
-// follow the events on a bus, submit commands. The engine's own Venue satisfies it, and so does a
+// follow the events, submit commands. The engine's own Venue satisfies it, and so does a
 // ReplicaVenue in a gateway-only process (replica/replica-venue.ts).
 import type { EventBus } from './bus/event-bus.js'
 import type { Command } from './commands.js'
 import type { CommandResult, Engine } from './engine.js'
+import type { SequencedEvent } from './events.js'
 import type { EventStore } from './store/event-store.js'
 
 export { eventChannel } from './venue.js'
@@ -14,8 +15,8 @@ export interface GatewayVenue {
   readonly engine: Pick<Engine, 'state' | 'quote' | 'haltReason'>
   /** The log, for candles (a replica's refuses writes). */
   readonly store: EventStore
-  /** Each event as `encodeBusEvent` writes it on `eventChannel(stream)`, once the state holds it. */
-  readonly bus: EventBus
+  /** Each event on `eventChannel(stream)` once the state holds it (decoded: read-only). */
+  readonly events: EventBus<SequencedEvent>
   /** Executes a command; resolves once its events are durable (and, on a replica, applied to its state). */
   submit(command: Command): Promise<CommandResult>
 }

@@ -11,7 +11,7 @@ import { demoGenesis } from './demo/markets.js'
 import { dropTestSchema, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from './store/test-servers.js'
 import { seedVenue } from './test-support/venue.js'
 import { eventChannel, recoverState, Venue, type VenueOptions } from './venue.js'
-import type { SequencedEvent } from './events.js'
+import { toJson, type SequencedEvent } from './events.js'
 
 const WAD = 10n ** 18n
 const T0 = 1_700_000_000_000
@@ -32,11 +32,18 @@ function venueSuite(name: string, options: () => { venue: VenueOptions; redis?: 
       const { venue: opts, redis, cleanup } = options()
       const now = { t: T0 }
       const received: SequencedEvent[] = []
+      const local: SequencedEvent[] = []
       const listener = redis ? await RedisBus.connect(redis) : undefined
       try {
         const venue = await Venue.open({ ...opts, now: () => now.t, genesis: demoGenesis() })
+        const before = venue.engine.state.streamSeqs.get('sETH')!
+        await venue.events.subscribe(eventChannel('sETH'), (e) => local.push(e))
         if (listener) await listener.subscribe(eventChannel('sETH'), (m) => received.push(decodeBusEvent(m)))
         await trade(venue, now)
+        // Every durable sETH event reached this process's subscribers, in order.
+        await new Promise((r) => setImmediate(r))
+        assert.equal(local.length, venue.engine.state.streamSeqs.get('sETH')! - before)
+        local.forEach((e, i) => assert.equal(e.streamSeq, before + i + 1))
         const hash = venue.engine.state.hash()
         const seq = venue.engine.state.seq
         const candles = await venue.store.candles('sETH', 60_000, T0 - 60_000, T0 + 60_000)
@@ -63,6 +70,8 @@ function venueSuite(name: string, options: () => { venue: VenueOptions; redis?: 
           for (let i = 0; i < 50 && received.length < 203; i++) await new Promise((r) => setTimeout(r, 20))
           assert.ok(received.length >= 203, `received ${received.length}`)
           received.forEach((e, i) => assert.equal(e.streamSeq, received[0]!.streamSeq + i))
+          // The same events as this process saw, as text and back.
+          assert.equal(toJson(received), toJson(local.slice(local.length - received.length)))
         }
       } finally {
         await listener?.close()

@@ -1,9 +1,10 @@
 // A running venue: the engine over its durable log and its bus. Opening one recovers the state
 // from the latest snapshot plus the events after it (or lists the genesis markets on an empty
 // log); every event is acknowledged only once the group-commit log has made it durable, and only
-// then published.
+// then published: as it is to subscribers in this process (`events`), as text on Redis to others.
 import type { EventBus } from './bus/event-bus.js'
 import { encodeBusEvent } from './bus/bus-event.js'
+import { InProcessBus } from './bus/in-process-bus.js'
 import { openEventBus } from './bus/open-event-bus.js'
 import type { Command } from './commands.js'
 import { Engine, type CommandResult, type EngineOptions } from './engine.js'
@@ -37,7 +38,7 @@ export interface Recovery {
   ms: number
 }
 
-/** The bus channel of a stream's events (messages as `encodeBusEvent` writes them). */
+/** The channel of a stream's events: on `events`, and on a Redis bus (as `encodeBusEvent` writes them). */
 export const eventChannel = (stream: string) => `fluxion.events.${stream}`
 
 export class Venue {
@@ -49,6 +50,8 @@ export class Venue {
     readonly store: EventStore,
     readonly log: GroupCommitLog,
     readonly bus: EventBus,
+    /** Each durable event, decoded, on `eventChannel(stream)`: for the gateway in this process. */
+    readonly events: InProcessBus<SequencedEvent>,
     readonly recovery: Recovery,
     private readonly snapshotEvery: number,
   ) {
@@ -65,9 +68,16 @@ export class Venue {
       bus = await openEventBus({ ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}), ...(options.busNamespace ? { namespace: options.busNamespace } : {}) })
       const { state, fromSnapshot, replayed } = await recoverState(store)
       const log = new GroupCommitLog(store)
-      const publish = (e: SequencedEvent, entry: LoggedEvent) => bus!.publish(eventChannel(e.stream), encodeBusEvent(entry))
+      // Other processes (replica gateways) follow the events on Redis; an in-process bus has none.
+      const remote = bus instanceof InProcessBus ? undefined : bus
+      const events = new InProcessBus<SequencedEvent>()
+      const publish = (e: SequencedEvent, entry: LoggedEvent) => {
+        const channel = eventChannel(e.stream)
+        events.publish(channel, e)
+        remote?.publish(channel, encodeBusEvent(entry))
+      }
       const engine = new Engine({ ...options, journal: log, publish }, state)
-      const venue = new Venue(engine, store, log, bus, { fromSnapshot, replayed, ms: performance.now() - started }, options.snapshotEvery ?? 100_000)
+      const venue = new Venue(engine, store, log, bus, events, { fromSnapshot, replayed, ms: performance.now() - started }, options.snapshotEvery ?? 100_000)
       if (state.seq === 0) for (const c of options.genesis ?? []) await engine.submit(c)
       return venue
     } catch (err) {
@@ -102,6 +112,7 @@ export class Venue {
   /** Waits for the log, then closes the bus and the store. */
   async close(): Promise<void> {
     await this.log.flushed().catch(() => undefined)
+    await this.events.close()
     await this.bus.close()
     await this.store.close()
   }

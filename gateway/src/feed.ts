@@ -1,6 +1,6 @@
-// From the bus to the channels: the gateway subscribes to the engine's event streams (in-process,
-// or Redis when several gateway processes serve one engine) and turns each event into updates.
-import { decodeBusEvent } from '../../engine/src/bus/bus-event.js'
+// From the events to the channels: the gateway follows the venue's event streams (the engine's
+// own, or a replica's fed from Redis when several gateway processes serve one engine) and turns
+// each event into updates.
 import type { SequencedEvent } from '../../engine/src/events.js'
 import { eventChannel, type GatewayVenue as Venue } from '../../engine/src/gateway-venue.js'
 import { CandleBook } from './candles.js'
@@ -58,7 +58,7 @@ export class EventFeed {
 
   private async follow(stream: string): Promise<void> {
     this.followed.add(stream)
-    this.unsubscribes.push(await this.venue.bus.subscribe(eventChannel(stream), (message) => this.onMessage(message)))
+    this.unsubscribes.push(await this.venue.events.subscribe(eventChannel(stream), (e) => this.handle(e)))
   }
 
   /** The market's recent public trades, oldest first. */
@@ -75,9 +75,9 @@ export class EventFeed {
     await Promise.all(list.map((u) => u().catch(() => undefined)))
   }
 
-  private onMessage(message: string): void {
+  private handle(e: SequencedEvent): void {
     try {
-      this.onEvent(decodeBusEvent(message))
+      this.onEvent(e)
     } catch (err) {
       this.onError(err)
     }

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { pino } from 'pino'
-import { encodeBusEvent } from '../../engine/src/bus/bus-event.js'
 import { demoGenesis } from '../../engine/src/demo/markets.js'
+import type { SequencedEvent } from '../../engine/src/events.js'
 import { eventChannel, Venue } from '../../engine/src/venue.js'
 import { seedVenue } from '../../engine/src/test-support/venue.js'
 import { signAuth } from './auth.js'
@@ -271,15 +271,15 @@ describe('gateway protocol v1', () => {
       // The reader stops reading; the bus carries far more than the socket buffers hold.
       const socket = (c.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket
       socket.pause()
-      const price = encodeBusEvent({ seq: 0, stream: 'sETH', streamSeq: 0, type: 'price', ts: now.t, body: JSON.stringify({ type: 'price', market: 'sETH', price: String(2000n * WAD), publishedAt: now.t, accepted: true, variance: 0, lpFeeRate: '1' }) })
+      const price: SequencedEvent = { seq: 0, stream: 'sETH', streamSeq: 0, ts: now.t, event: { type: 'price', market: 'sETH', price: 2000n * WAD, publishedAt: now.t, accepted: true, variance: 0, lpFeeRate: 1n } }
       for (let chunk = 0; chunk < 40; chunk++) {
-        for (let i = 0; i < 500; i++) venue.bus.publish(eventChannel('sETH'), price)
+        for (let i = 0; i < 500; i++) venue.events.publish(eventChannel('sETH'), price)
         await new Promise((r) => setTimeout(r, 5))
       }
       socket.resume()
       await c.until(() => c.channel('quotes:sETH').slice(1).some((p) => p.type === 'snapshot'), 10_000, 'a healing snapshot')
       // Updates after the healing snapshot continue it.
-      venue.bus.publish(eventChannel('sETH'), price)
+      venue.events.publish(eventChannel('sETH'), price)
       await c.until(() => c.channel('quotes:sETH').at(-1)!.type === 'update', 5000, 'an update after the snapshot')
       await new Promise((r) => setTimeout(r, 100))
       const q = c.channel('quotes:sETH')

@@ -94,7 +94,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const browser = new BrowserAuth(options.siwe, options.allowedOrigins)
   const app = uws.App()
   const hub = new ChannelHub(uwsTransport<Session>(app), now, (type) => metrics.pushes.inc({ type }))
-  const feed = new EventFeed(venue, hub, now, (err) => logger.error({ err }, 'bad event on the bus'))
+  const feed = new EventFeed(venue, hub, now, (err) => logger.error({ err }, 'the feed failed on an event'))
   let closed = false
   const cancelling = new Set<Promise<void>>()
   const cancelAllOf = (session: Session, why: string) => {

@@ -3,8 +3,8 @@ import { BusError } from '../errors.js'
 import { logHandlerError, type EventBus, type HandlerErrorSink, type MessageHandler } from './event-bus.js'
 
 /** One subscribe call (so the same handler subscribed twice is two subscriptions). */
-interface Subscription {
-  handler: MessageHandler
+interface Subscription<M> {
+  handler: MessageHandler<M>
 }
 
 /**
@@ -12,8 +12,8 @@ interface Subscription {
  * is not re-entered by its subscribers' code (as with Redis); microtasks run in order, so order
  * per channel holds.
  */
-export class InProcessBus implements EventBus {
-  readonly #channels = new Map<string, Set<Subscription>>()
+export class InProcessBus<M = string> implements EventBus<M> {
+  readonly #channels = new Map<string, Set<Subscription<M>>>()
   readonly #onError: HandlerErrorSink
   #closed = false
 
@@ -22,7 +22,7 @@ export class InProcessBus implements EventBus {
   }
 
   /** See EventBus.publish. */
-  publish(channel: string, message: string): void {
+  publish(channel: string, message: M): void {
     if (this.#closed) throw new BusError('in-process bus is closed')
     const subscriptions = this.#channels.get(channel)
     if (!subscriptions || subscriptions.size === 0) return
@@ -40,11 +40,11 @@ export class InProcessBus implements EventBus {
   }
 
   /** See EventBus.subscribe. */
-  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+  async subscribe(channel: string, handler: MessageHandler<M>): Promise<() => Promise<void>> {
     if (this.#closed) throw new BusError('in-process bus is closed')
     let subscriptions = this.#channels.get(channel)
     if (!subscriptions) this.#channels.set(channel, (subscriptions = new Set()))
-    const subscription: Subscription = { handler }
+    const subscription: Subscription<M> = { handler }
     subscriptions.add(subscription)
     return async () => {
       subscriptions.delete(subscription)

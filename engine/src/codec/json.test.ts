@@ -22,7 +22,7 @@ test('toJson writes byte for byte what JSON.stringify with the bigint replacer w
   fc.assert(fc.property(value, (v) => assert.equal(toJson(v), reference(v))), { numRuns: 5000 })
 })
 
-test('toJson hands objects that are not plain data to the native path (toJSON, Dates, Maps)', () => {
+test('toJson treats toJSON, Dates, Maps, undefined and functions as JSON.stringify does', () => {
   const v = { at: new Date(0), custom: { toJSON: () => ({ n: 1n }) }, map: new Map([[1, 2]]), nested: [Object.create(null)] }
   assert.equal(toJson(v), reference(v))
   assert.equal(toJson(undefined), undefined)

@@ -89,7 +89,7 @@ describe('ReplicaVenue over PostgreSQL and Redis', () => {
     const startSeq = replica.state.seq
     const seen: number[] = []
     for (const stream of [...replica.state.markets.keys(), 'accounts']) {
-      await replica.bus.subscribe(eventChannel(stream), (m) => seen.push(Number(/^\{"seq":(\d+)/.exec(m)![1])))
+      await replica.events.subscribe(eventChannel(stream), (e) => seen.push(e.seq))
     }
     await running
     await inStep(replica)

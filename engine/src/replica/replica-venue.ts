@@ -5,7 +5,7 @@
 // it reads the missing events from the log, where every event is durable before it is published.
 // It never writes the log.
 import { randomUUID } from 'node:crypto'
-import { encodeBusEvent, decodeBusEvent } from '../bus/bus-event.js'
+import { decodeBusEvent } from '../bus/bus-event.js'
 import { InProcessBus } from '../bus/in-process-bus.js'
 import { RedisBus } from '../bus/redis-bus.js'
 import type { Command } from '../commands.js'
@@ -65,7 +65,7 @@ export interface ReplicaHealth {
 /** A venue that serves reads from a replica of the state and forwards commands to the engine. */
 export class ReplicaVenue implements GatewayVenue {
   /** Each applied event, re-published in seq order on `eventChannel(stream)`, for this process's gateway. */
-  readonly bus = new InProcessBus()
+  readonly events = new InProcessBus<SequencedEvent>()
   readonly engine: GatewayVenue['engine']
   // An Engine over the replica's state, used only for quote(): nothing is ever submitted to it.
   #quoter!: Engine
@@ -195,7 +195,7 @@ export class ReplicaVenue implements GatewayVenue {
           try {
             for await (const e of this.store.readEvents(this.#state.seq)) {
               if (this.#closed || this.#halted) return
-              this.#apply(e.seq, sequencedEvent(e), () => encodeBusEvent(e))
+              this.#apply(e.seq, sequencedEvent(e))
               this.#fromLog++
             }
             this.#problem = undefined
@@ -231,7 +231,7 @@ export class ReplicaVenue implements GatewayVenue {
     await this.#client?.close()
     await this.#unsubscribe().catch(() => undefined)
     await this.redis.close()
-    await this.bus.close()
+    await this.events.close()
     await this.store.close()
   }
 
@@ -279,7 +279,7 @@ export class ReplicaVenue implements GatewayVenue {
         this.#report(new Error(`bad message on the bus at seq ${next}: ${(err as Error).message}`))
         break // read it from the log instead
       }
-      this.#apply(next, e, () => message)
+      this.#apply(next, e)
       this.#fromBus++
       if (this.#halted) return
     }
@@ -293,7 +293,7 @@ export class ReplicaVenue implements GatewayVenue {
     else this.#problem ??= `replica waits for event ${this.#state.seq + 1}: the bus skipped it and the log does not have it yet`
   }
 
-  #apply(seq: number, e: SequencedEvent, message: () => string): void {
+  #apply(seq: number, e: SequencedEvent): void {
     if (seq !== this.#state.seq + 1) return // already applied (the log and the bus overlap)
     try {
       this.#state.apply(e)
@@ -304,7 +304,7 @@ export class ReplicaVenue implements GatewayVenue {
       return
     }
     if (seq > this.#latestSeq) this.#latestSeq = seq
-    this.bus.publish(eventChannel(e.stream), message())
+    this.events.publish(eventChannel(e.stream), e)
     if (this.#waiters.length > 0) this.#wake()
   }
 

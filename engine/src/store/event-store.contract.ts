@@ -218,7 +218,7 @@ export function eventStoreContract(name: string, newLocation: () => Promise<Stor
       const track = (seq: number, p: Promise<void>) => p.then(() => void resolved.push(seq))
       const first = sampleFill(start)
       const waits = [track(start, log.append(first.event, first.trade))]
-      await Promise.resolve() // the first batch (one event) is now in flight
+      await new Promise((resolve) => setImmediate(resolve)) // the first batch (one event) is now in flight, or done
       for (let seq = start + 1; seq < start + 1_001; seq++) {
         const f = sampleFill(seq)
         waits.push(track(seq, log.append(f.event, seq % 2 ? f.trade : [f.trade])))

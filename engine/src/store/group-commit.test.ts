@@ -18,13 +18,18 @@ const logOver = (store: ManualStore, options?: { maxBatch?: number }) => new Gro
 const tick = () => new Promise((resolve) => setImmediate(resolve))
 const seqs = (events: readonly LoggedEvent[]) => events.map((e) => e.seq)
 
-test('an idle log starts a flush at once (no timer) and resolves only when the store has', async () => {
+test('an idle log flushes in the same event loop turn (no timer), appends of that turn together, and resolves only when the store has', async () => {
   const store = new ManualStore()
   const log = logOver(store)
   let durable = false
   const done = log.append(sampleFill(1).event).then(() => (durable = true))
+  // Later in the same turn (a microtask, as the next message's handler would be): the same batch.
   await Promise.resolve()
+  void log.append(sampleFill(2).event)
+  assert.equal(store.calls.length, 0)
+  await tick()
   assert.equal(store.calls.length, 1)
+  assert.deepEqual(seqs(store.calls[0]!.events), [1, 2])
   await tick()
   assert.equal(durable, false)
   store.calls[0]!.settle()
@@ -63,7 +68,7 @@ test('several fills of one event travel with it', async () => {
   const f = sampleFill(1)
   const second = { ...f.trade, price: 1n }
   const done = log.append(f.event, [f.trade, second])
-  await Promise.resolve()
+  await tick()
   assert.deepEqual(store.calls[0]!.trades, [f.trade, second])
   store.calls[0]!.settle()
   await done

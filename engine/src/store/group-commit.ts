@@ -88,8 +88,9 @@ export class GroupCommitLog {
     this.#last = batch.durable
     if (!this.#flushing) {
       this.#flushing = true
-      // A microtask, not a timer: appends made in the same tick share the first batch.
-      queueMicrotask(() => void this.#drain())
+      // After the event loop's current I/O phase, not a timer: the appends of every message read
+      // in this turn (a socket's burst of orders) share the first batch, one write for them all.
+      setImmediate(() => void this.#drain())
     }
     return batch.durable
   }
