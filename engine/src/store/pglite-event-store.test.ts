@@ -70,3 +70,20 @@ test('PGlite (worker thread): the journal starts afresh under load with only wha
   await reopened.close()
   rmSync(root, { recursive: true, force: true })
 })
+
+test('PGlite (worker thread): journaled batches gather for the ingest interval, and a read hands them over at once', { timeout: 30_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'fluxion-pglite-ingest-'))
+  const dataDir = join(root, 'data')
+  // An interval longer than the test's timeout, and a journal that restarts after every PGlite commit.
+  const store = new WorkerEventStore({ dataDir, journalRestartBytes: 1, ingestIntervalMs: 60_000 })
+  await store.open()
+  for (let seq = 1; seq <= 5; seq++) {
+    const f = sampleFill(seq)
+    await store.append([f.event], [f.trade]) // acknowledged once journaled
+  }
+  assert.ok(statSync(journalPath(dataDir)).size > 0, 'still gathering: PGlite has taken nothing in, so the journal has not restarted')
+  assert.equal(await store.lastSeq(), 5) // the read does not wait out the interval
+  assert.equal(statSync(journalPath(dataDir)).size, 0, 'PGlite took the five in as one commit and the journal restarted')
+  await store.close()
+  rmSync(root, { recursive: true, force: true })
+})
