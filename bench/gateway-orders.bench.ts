@@ -16,6 +16,7 @@ import { dropTestSchema, TEST_DATABASE_URL, uniqueName } from '../engine/src/sto
 import { seedVenue, WAD } from '../engine/src/test-support/venue.js'
 import { Venue, type VenueOptions } from '../engine/src/venue.js'
 import { startGateway } from '../gateway/src/server.js'
+import { cpuSample, cpuShare, type CpuShare } from './cpu-share.js'
 import { monotonicMs } from './gateway-fanout-shared.js'
 import type { OrdersReport, OrdersRun, OrdersWorkerData } from './gateway-orders.worker.js'
 import { tsWorker } from './ts-worker.js'
@@ -26,6 +27,7 @@ const DATABASE_URL = process.env.FLUXION_BENCH_DATABASE_URL ?? TEST_DATABASE_URL
 const T0 = 1_700_000_000_000
 const TARGET = { offeredPerSecond: 5000, p99Ms: 2 }
 
+const pct = (share: number) => `${(share * 100).toFixed(0)}%`
 type Summary = { count: number; p50: number; p90: number; p99: number; max: number }
 const summary = (h: Histogram): Summary => ({
   count: h.totalCount,
@@ -53,6 +55,8 @@ interface Run {
   quoteRoundTripFromDueMs: Summary
   /** Events per durable batch (group commit) over the run. */
   averageBatch: number
+  /** Where the CPU went during the order run (Linux); the client's thread is in this process too. */
+  cpu?: CpuShare
 }
 
 async function measure(store: string, options: VenueOptions): Promise<Run[]> {
@@ -91,7 +95,9 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
         engineAck = build({ numberOfSignificantValueDigits: 3 })
         const batches = venue.log.stats.batches
         const events = venue.log.stats.events
+        const cpuAtStart = cpuSample()
         const r = await ask({ method: 'placeOrder', rate, seconds: SECONDS })
+        const cpu = cpuShare(cpuAtStart)
         const run: Run = {
           store,
           offeredPerSecond: rate,
@@ -104,10 +110,11 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
           quoteRoundTripMs: summary(decodeFromCompressedBase64(quotes.fromSend)),
           quoteRoundTripFromDueMs: summary(decodeFromCompressedBase64(quotes.fromDue)),
           averageBatch: (venue.log.stats.events - events) / Math.max(1, venue.log.stats.batches - batches),
+          cpu,
         }
         runs.push(run)
         const f = (s: Summary) => `p50 ${s.p50.toFixed(2)} p99 ${s.p99.toFixed(2)} max ${s.max.toFixed(2)} ms`
-        console.log(`${store.padEnd(10)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
+        console.log(`${store.padEnd(10)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}${cpu ? `   main thread busy ${pct(cpu.mainThreadBusy)}, waiting ${pct(cpu.mainThreadWaiting)}, process ${cpu.processCores.toFixed(2)} of ${cpu.machineCores} cores` : ''}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
       }
     } finally {
       worker.postMessage('close')
