@@ -5,12 +5,14 @@ import { cpuSample, cpuShare } from './cpu-share.js'
 test('cpuShare: a main thread that spins shows as busy; shares stay within the wall time', { skip: process.platform !== 'linux' }, () => {
   const from = cpuSample()
   assert.ok(from, 'Linux keeps schedstat')
-  const until = process.hrtime.bigint() + 50_000_000n
-  while (process.hrtime.bigint() < until); // 50 ms on the CPU (or waiting for it)
+  const until = process.hrtime.bigint() + 250_000_000n
+  while (process.hrtime.bigint() < until); // 250 ms on the CPU (or waiting for it)
   const share = cpuShare(from)!
-  assert.ok(share.seconds >= 0.05)
-  assert.ok(share.mainThreadBusy + share.mainThreadWaiting > 0.9, JSON.stringify(share)) // running or runnable all along
-  assert.ok(share.mainThreadBusy + share.mainThreadWaiting <= 1.01, JSON.stringify(share))
+  assert.ok(share.seconds >= 0.25)
+  // Running or runnable all along. The kernel brings a running thread's counters up to date at its
+  // scheduler ticks (4 ms at HZ=250), so a window's shares can be off by a couple of ticks.
+  assert.ok(share.mainThreadBusy + share.mainThreadWaiting > 0.9, JSON.stringify(share))
+  assert.ok(share.mainThreadBusy + share.mainThreadWaiting <= 1.05, JSON.stringify(share))
   assert.ok(share.processCores >= share.mainThreadBusy && share.processCores <= share.machineCores + 0.01, JSON.stringify(share))
 })
 
