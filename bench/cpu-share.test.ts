@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { cpuSample, cpuShare } from './cpu-share.js'
+import { cpuSample, cpuShare, threadSample, threadShare } from './cpu-share.js'
 
 test('cpuShare: a main thread that spins shows as busy; shares stay within the wall time', { skip: process.platform !== 'linux' }, () => {
   const from = cpuSample()
@@ -18,4 +18,16 @@ test('cpuShare: a main thread that spins shows as busy; shares stay within the w
 
 test('cpuShare: no sample (not Linux) gives no share', () => {
   assert.equal(cpuShare(undefined), undefined)
+})
+
+test('threadShare: the calling thread is busy while it spins and not while it sleeps', { skip: process.platform !== 'linux' }, async () => {
+  const spinning = threadSample()!
+  const until = process.hrtime.bigint() + 250_000_000n
+  while (process.hrtime.bigint() < until);
+  const spun = threadShare(spinning)!
+  assert.ok(spun.busy + spun.waiting > 0.9 && spun.busy + spun.waiting <= 1.05, JSON.stringify(spun))
+  const sleeping = threadSample()!
+  await new Promise((resolve) => setTimeout(resolve, 250))
+  const slept = threadShare(sleeping)!
+  assert.ok(slept.busy < 0.2, JSON.stringify(slept))
 })

@@ -27,19 +27,22 @@ export interface CpuShare {
   machineCores: number
 }
 
-const schedstat = (tid: string): [number, number] => {
-  const [run, wait] = readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')
+const schedstat = (path: string): [number, number] => {
+  const [run, wait] = readFileSync(path, 'utf8').split(' ')
   return [Number(run), Number(wait)]
 }
+const taskSchedstat = (tid: string) => schedstat(`/proc/self/task/${tid}/schedstat`)
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000
 
 /** Undefined where the kernel does not keep schedstat (not Linux). */
 export function cpuSample(): CpuSample | undefined {
   try {
-    const [mainRunNs, mainWaitNs] = schedstat(String(process.pid))
+    const [mainRunNs, mainWaitNs] = taskSchedstat(String(process.pid))
     let processRunNs = 0
     for (const tid of readdirSync('/proc/self/task')) {
       try {
-        processRunNs += schedstat(tid)[0]
+        processRunNs += taskSchedstat(tid)[0]
       } catch {
         // the thread ended between the listing and the read
       }
@@ -53,7 +56,7 @@ export function cpuSample(): CpuSample | undefined {
 export function cpuShare(from: CpuSample | undefined, to = cpuSample()): CpuShare | undefined {
   if (!from || !to) return undefined
   const wallNs = Number(to.atNs - from.atNs)
-  const share = (ns: number) => Math.round((ns / wallNs) * 1000) / 1000
+  const share = (ns: number) => round3(ns / wallNs)
   return {
     seconds: wallNs / 1e9,
     mainThreadBusy: share(to.mainRunNs - from.mainRunNs),
@@ -61,4 +64,33 @@ export function cpuShare(from: CpuSample | undefined, to = cpuSample()): CpuShar
     processCores: share(to.processRunNs - from.processRunNs),
     machineCores: cpus().length,
   }
+}
+
+/** The calling thread (a worker's, say): ns on a CPU, ns waiting for one. */
+export interface ThreadSample {
+  atNs: bigint
+  runNs: number
+  waitNs: number
+}
+
+/** The calling thread's share of the wall time: on a CPU, and ready with no CPU free. */
+export interface ThreadShare {
+  busy: number
+  waiting: number
+}
+
+/** Undefined where the kernel does not keep schedstat (not Linux). */
+export function threadSample(): ThreadSample | undefined {
+  try {
+    const [runNs, waitNs] = schedstat('/proc/thread-self/schedstat')
+    return { atNs: process.hrtime.bigint(), runNs, waitNs }
+  } catch {
+    return undefined
+  }
+}
+
+export function threadShare(from: ThreadSample | undefined, to = threadSample()): ThreadShare | undefined {
+  if (!from || !to) return undefined
+  const wallNs = Number(to.atNs - from.atNs)
+  return { busy: round3((to.runNs - from.runNs) / wallNs), waiting: round3((to.waitNs - from.waitNs) / wallNs) }
 }

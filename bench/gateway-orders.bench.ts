@@ -15,8 +15,9 @@ import { demoGenesis } from '../engine/src/demo/markets.js'
 import { dropTestSchema, TEST_DATABASE_URL, uniqueName } from '../engine/src/store/test-servers.js'
 import { seedVenue, WAD } from '../engine/src/test-support/venue.js'
 import { Venue, type VenueOptions } from '../engine/src/venue.js'
+import type { GatewayMetrics } from '../gateway/src/metrics.js'
 import { startGateway } from '../gateway/src/server.js'
-import { cpuSample, cpuShare, type CpuShare } from './cpu-share.js'
+import { cpuSample, cpuShare, type CpuShare, type ThreadShare } from './cpu-share.js'
 import { monotonicMs } from './gateway-fanout-shared.js'
 import type { OrdersReport, OrdersRun, OrdersWorkerData } from './gateway-orders.worker.js'
 import { tsWorker } from './ts-worker.js'
@@ -28,6 +29,7 @@ const T0 = 1_700_000_000_000
 const TARGET = { offeredPerSecond: 5000, p99Ms: 2 }
 
 const pct = (share: number) => `${(share * 100).toFixed(0)}%`
+const pct2 = (share: number) => `${(share * 100).toFixed(2)}%`
 type Summary = { count: number; p50: number; p90: number; p99: number; max: number }
 const summary = (h: Histogram): Summary => ({
   count: h.totalCount,
@@ -55,8 +57,30 @@ interface Run {
   quoteRoundTripFromDueMs: Summary
   /** Events per durable batch (group commit) over the run. */
   averageBatch: number
+  /** The gateway's own clock (its `fluxion_gateway_request_seconds` histogram): the share of
+   *  orders answered within each bound, from reading the frame to writing the answer. What the
+   *  round trip adds beyond it is the kernel's socket path and both threads' scheduling. */
+  gatewayAnsweredWithinMs: Record<string, number>
   /** Where the CPU went during the order run (Linux); the client's thread is in this process too. */
   cpu?: CpuShare
+  clientThread?: ThreadShare
+}
+
+/** Cumulative counts of a method's request-time buckets, by upper bound in ms. */
+async function answeredBuckets(metrics: GatewayMetrics, method: string): Promise<Map<number, number>> {
+  const buckets = new Map<number, number>()
+  for (const { metricName, labels, value } of (await metrics.requestSeconds.get()).values) {
+    const { le, method: of } = labels as { le?: number | string; method?: string }
+    if (metricName === 'fluxion_gateway_request_seconds_bucket' && of === method && le !== '+Inf') buckets.set(Number(le) * 1000, value)
+  }
+  return buckets
+}
+
+/** The share of the orders answered in between within each bound up to 10 ms. */
+function answeredWithin(before: Map<number, number>, after: Map<number, number>, count: number): Record<string, number> {
+  const shares: Record<string, number> = {}
+  for (const [ms, n] of after) if (ms <= 10) shares[String(ms)] = Math.round(((n - (before.get(ms) ?? 0)) / count) * 10_000) / 10_000
+  return shares
 }
 
 async function measure(store: string, options: VenueOptions): Promise<Run[]> {
@@ -95,9 +119,11 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
         engineAck = build({ numberOfSignificantValueDigits: 3 })
         const batches = venue.log.stats.batches
         const events = venue.log.stats.events
+        const bucketsAtStart = await answeredBuckets(gateway.metrics, 'placeOrder')
         const cpuAtStart = cpuSample()
         const r = await ask({ method: 'placeOrder', rate, seconds: SECONDS })
         const cpu = cpuShare(cpuAtStart)
+        const gatewayAnsweredWithinMs = answeredWithin(bucketsAtStart, await answeredBuckets(gateway.metrics, 'placeOrder'), r.ok)
         const run: Run = {
           store,
           offeredPerSecond: rate,
@@ -110,11 +136,13 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
           quoteRoundTripMs: summary(decodeFromCompressedBase64(quotes.fromSend)),
           quoteRoundTripFromDueMs: summary(decodeFromCompressedBase64(quotes.fromDue)),
           averageBatch: (venue.log.stats.events - events) / Math.max(1, venue.log.stats.batches - batches),
+          gatewayAnsweredWithinMs,
           cpu,
+          clientThread: r.clientThread,
         }
         runs.push(run)
         const f = (s: Summary) => `p50 ${s.p50.toFixed(2)} p99 ${s.p99.toFixed(2)} max ${s.max.toFixed(2)} ms`
-        console.log(`${store.padEnd(10)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}${cpu ? `   main thread busy ${pct(cpu.mainThreadBusy)}, waiting ${pct(cpu.mainThreadWaiting)}, process ${cpu.processCores.toFixed(2)} of ${cpu.machineCores} cores` : ''}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
+        console.log(`${store.padEnd(10)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}   gateway answered within 1/2/5 ms ${[1, 2, 5].map((ms) => pct2(gatewayAnsweredWithinMs[String(ms)] ?? 0)).join('/')}${cpu ? `   main thread busy ${pct(cpu.mainThreadBusy)}, waiting ${pct(cpu.mainThreadWaiting)}, process ${cpu.processCores.toFixed(2)} of ${cpu.machineCores} cores` : ''}${r.clientThread ? `, client thread busy ${pct(r.clientThread.busy)}, waiting ${pct(r.clientThread.waiting)}` : ''}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
       }
     } finally {
       worker.postMessage('close')

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js'
 import WebSocket from 'ws'
 import { signAuth } from '../gateway/src/auth.js'
+import { threadSample, threadShare, type ThreadShare } from './cpu-share.js'
 import { monotonicMs } from './gateway-fanout-shared.js'
 
 /** The connection and the flow. */
@@ -31,6 +32,8 @@ export interface OrdersReport {
   /** µs, compressed HDR histograms: from the due moment, and from the send. */
   fromDue: string
   fromSend: string
+  /** This client's thread over the run (Linux): its own scheduling delays are in every latency. */
+  clientThread?: ThreadShare
 }
 
 const data = workerData as OrdersWorkerData
@@ -88,6 +91,7 @@ async function run({ method, rate, seconds }: OrdersRun): Promise<OrdersReport> 
   let sent = 0
   let answered = 0
   let ok = 0
+  const cpuAtStart = threadSample()
   const started = monotonicMs()
   const total = Math.round(rate * seconds)
   await new Promise<void>((resolve) => {
@@ -111,7 +115,8 @@ async function run({ method, rate, seconds }: OrdersRun): Promise<OrdersReport> 
       if (sent === total) clearInterval(tick)
     }, 1)
   })
-  return { sent, ok, errors, seconds: (monotonicMs() - started) / 1000, fromDue: encodeIntoCompressedBase64(fromDue), fromSend: encodeIntoCompressedBase64(fromSend) }
+  const clientThread = threadShare(cpuAtStart)
+  return { sent, ok, errors, seconds: (monotonicMs() - started) / 1000, fromDue: encodeIntoCompressedBase64(fromDue), fromSend: encodeIntoCompressedBase64(fromSend), clientThread }
 }
 
 parentPort!.on('message', async (m: OrdersRun | 'close') => {

@@ -10,9 +10,9 @@ export class GatewayMetrics {
   readonly errors = new Counter({ name: 'fluxion_gateway_errors_total', help: 'Errors returned to clients, by code', labelNames: ['code'], registers: [this.registry] })
   readonly requestSeconds = new Histogram({
     name: 'fluxion_gateway_request_seconds',
-    help: 'Time from a request to its response, by method',
+    help: 'Time from reading a request to writing its answer, by method (answered requests)',
     labelNames: ['method'],
-    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25],
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.25],
     registers: [this.registry],
   })
   readonly http = new Counter({ name: 'fluxion_gateway_http_requests_total', help: 'REST requests by route and status', labelNames: ['route', 'status'], registers: [this.registry] })

@@ -403,6 +403,10 @@ describe('gateway protocol v1', () => {
     const metrics = await (await fetch(`${http}/metrics`)).text()
     assert.match(metrics, /fluxion_gateway_ws_requests_total\{method="placeOrder",outcome="ok"\}/)
     assert.match(metrics, /fluxion_gateway_errors_total\{code="MALFORMED_JSON"\} 2/)
+    // Every answered order is timed once, when its answer is written.
+    const answered = Number(/fluxion_gateway_ws_requests_total\{method="placeOrder",outcome="ok"\} (\d+)/.exec(metrics)?.[1])
+    assert.ok(answered > 0)
+    assert.match(metrics, new RegExp(`fluxion_gateway_request_seconds_count\\{method="placeOrder"\\} ${answered}\\n`))
     const missing = await fetch(`${http}/v2/nothing`)
     assert.equal(missing.status, 404)
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'NOT_FOUND')
