@@ -20,6 +20,7 @@ import type { Command } from '../engine/src/commands.js'
 import { demoGenesis } from '../engine/src/demo/markets.js'
 import { seedVenue, WAD } from '../engine/src/test-support/venue.js'
 import { eventChannel, Venue } from '../engine/src/venue.js'
+import { applyLatencyV8Flags, LATENCY_V8_FLAGS } from '../engine/src/v8-flags.js'
 import { startGateway } from '../gateway/src/server.js'
 import { fanoutShared, monotonicMs, recordPublish } from './gateway-fanout-shared.js'
 import type { WorkerCommand, WorkerReport } from './gateway-fanout.worker.js'
@@ -29,6 +30,8 @@ import { tsWorker } from './ts-worker.js'
 const SUBSCRIBERS = Number(process.env.BENCH_FANOUT_SUBSCRIBERS ?? 1000)
 const WORKERS = 2
 // Offered orders/s of the fixed-rate phases: one both servers sustain, one past the baseline's reach.
+applyLatencyV8Flags() // as `npm start` runs
+
 const RATES = (process.env.BENCH_FANOUT_RATES ?? '10,100').split(',').map(Number)
 const SECONDS = Number(process.env.BENCH_FANOUT_SECONDS ?? 8)
 const WINDOW = Number(process.env.BENCH_FANOUT_WINDOW ?? 64)
@@ -209,6 +212,7 @@ const report = {
   command: 'cd bench && node --import tsx gateway-fanout.bench.ts',
   date: new Date().toISOString(),
   machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform, loadAverage1m: load },
+  v8Flags: LATENCY_V8_FLAGS,
   setup: { subscribers: SUBSCRIBERS, workers: WORKERS, channels: CHANNELS, seconds: SECONDS, flatOutWindow: WINDOW, store: 'PGlite', latency: 'bus publication of the durable fill → trade update parsed by the client' },
   target: { ratio: TARGET_RATIO, note: 'issue 5: ≥ 3× the ws baseline in delivered messages/s; gaps must be 0' },
   phases,

@@ -15,12 +15,15 @@ import { demoGenesis } from '../engine/src/demo/markets.js'
 import { dropTestSchema, TEST_DATABASE_URL, uniqueName } from '../engine/src/store/test-servers.js'
 import { seedVenue, WAD } from '../engine/src/test-support/venue.js'
 import { Venue, type VenueOptions } from '../engine/src/venue.js'
+import { applyLatencyV8Flags, LATENCY_V8_FLAGS } from '../engine/src/v8-flags.js'
 import type { GatewayMetrics } from '../gateway/src/metrics.js'
 import { startGateway } from '../gateway/src/server.js'
 import { cpuSample, cpuShare, type CpuShare, type ThreadShare } from './cpu-share.js'
 import { monotonicMs } from './gateway-fanout-shared.js'
 import type { OrdersReport, OrdersRun, OrdersWorkerData } from './gateway-orders.worker.js'
 import { tsWorker } from './ts-worker.js'
+
+applyLatencyV8Flags() // as `npm start` runs
 
 const RATES = (process.env.BENCH_ORDERS_RATES ?? '1000,5000').split(',').map(Number)
 const SECONDS = Number(process.env.BENCH_ORDERS_SECONDS ?? 10)
@@ -191,6 +194,7 @@ const report = {
   command: 'cd bench && node --import tsx gateway-orders.bench.ts',
   date: new Date().toISOString(),
   machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform, loadAverage1m: load },
+  v8Flags: LATENCY_V8_FLAGS,
   setup: { seconds: SECONDS, client: 'one ws connection in a worker thread, HMAC-signed API key, market orders on sETH with minOut at 1% slippage', latency: 'round trip from send (open loop: sends never wait for responses); from due also recorded; engine ack = venue.submit of the same orders; quote = the gateway without the durable write' },
   target: { ...TARGET, note: 'issue 5: order round trip p99 ≤ 2 ms at 5,000 orders/s' },
   runs: runs.map((r) => ({ ...r, targetMet: r.offeredPerSecond >= TARGET.offeredPerSecond ? r.roundTripMs.p99 <= TARGET.p99Ms && r.ordersPerSecond >= r.offeredPerSecond * 0.98 : undefined })),

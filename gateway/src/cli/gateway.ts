@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod/v4'
 import { ReplicaVenue } from '../../../engine/src/replica/replica-venue.js'
 import { redactUrl } from '../../../engine/src/store/redact-url.js'
+import { applyLatencyV8Flags } from '../../../engine/src/v8-flags.js'
 import type { ApiKeyConfig } from '../auth.js'
 import { startGateway } from '../server.js'
 
@@ -69,6 +70,7 @@ if (keysPath) {
 const started = performance.now()
 let replica: ReplicaVenue
 try {
+  applyLatencyV8Flags()
   replica = await ReplicaVenue.open({ databaseUrl, redisUrl, ...(args['db-schema'] ? { schema: args['db-schema'] } : {}) })
 } catch (err) {
   fail(`cannot open the replica (PostgreSQL ${redactUrl(databaseUrl)}, Redis ${redactUrl(redisUrl)}): ${(err as Error).message}`)

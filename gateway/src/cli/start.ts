@@ -13,6 +13,7 @@ import { formatPrice } from '../../../engine/src/oracle/price.js'
 import { startCommandServerFromEnv } from '../../../engine/src/replica/command-server.js'
 import { redactUrl } from '../../../engine/src/store/redact-url.js'
 import { Venue } from '../../../engine/src/venue.js'
+import { applyLatencyV8Flags } from '../../../engine/src/v8-flags.js'
 import { startGateway } from '../server.js'
 
 const HELP = `Usage: npm start -- [options]
@@ -82,6 +83,7 @@ if (!(port >= 0 && port <= 65535)) {
 }
 const duration = args.duration === undefined ? undefined : positiveInt('duration', args.duration)
 
+applyLatencyV8Flags()
 const started = performance.now()
 const venue = await Venue.open({
   ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
