@@ -3,9 +3,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { BatchJournal, journalPath } from './batch-journal.js'
+import { BatchJournal, decodeFrames, encodeFrame, journalPath } from './batch-journal.js'
 import type { LoggedEvent } from './event-store.js'
-import { encodeBatch } from './log-batch.js'
+import { encodeBatch, type EncodedBatch } from './log-batch.js'
 import { PgliteEventStore } from './pglite-event-store.js'
 import { sampleFill } from './sample-events.js'
 
@@ -36,15 +36,15 @@ test(
     assert.deepEqual(journal.read(0), []) // no file yet
     journal.open()
     const batches = [batchOf(1, 3), batchOf(4, 2), batchOf(6, 4)]
-    for (const b of batches) journal.append(b)
+    for (const b of batches) journal.append(encodeFrame(b))
     assert.deepEqual(journal.read(0), batches)
     assert.deepEqual(journal.read(5), batches.slice(2))
     appendFileSync(path, '{"firstSeq":10,"lastSeq":12,"streams":[],"candles":[],"length":500}\nsETH\t1\tfill') // the write a SIGKILL interrupted
     assert.deepEqual(journal.read(0), batches)
-    journal.restart([batches[2]!]) // keeps what PGlite (at seq 5) lacks, drops the rest
+    journal.restart([encodeFrame(batches[2]!)]) // keeps what PGlite (at seq 5) lacks, drops the rest
     assert.deepEqual(journal.read(5), [batches[2]])
     const next = batchOf(10, 2)
-    journal.append(next) // appends go on after it
+    journal.append(encodeFrame(next)) // appends go on after it
     assert.deepEqual(journal.read(5), [batches[2], next])
     journal.close()
   }),
@@ -56,14 +56,26 @@ test(
     const path = join(dir, 'j')
     const journal = new BatchJournal(path)
     journal.open()
-    journal.append(batchOf(1, 2))
-    journal.append(batchOf(5, 2))
+    journal.append(encodeFrame(batchOf(1, 2)))
+    journal.append(encodeFrame(batchOf(5, 2)))
     assert.throws(() => journal.read(0), { code: 'STORAGE_FAILED', message: /starts at seq 5 where seq 3 was due/ })
     writeFileSync(path, 'not json\n')
     assert.throws(() => journal.read(0), { code: 'STORAGE_FAILED', message: /no batch at character 0/ })
     journal.close()
   }),
 )
+
+test('frames decode back to their batches, any text included; bytes that are not exactly one frame are refused', () => {
+  // A body with 2-, 3- and 4-byte UTF-8 characters: the frame counts its text in UTF-16 units.
+  const unicode: EncodedBatch = { firstSeq: 7, lastSeq: 7, text: 'sETH\t1\tnote\t0\t{"memo":"é€𝄞"}', streams: [{ stream: 'sETH', first: 1, last: 1 }], candles: [] }
+  const batches = [batchOf(1, 3), batchOf(4, 2), unicode]
+  assert.deepEqual(decodeFrames(batches.map(encodeFrame)), batches)
+  const whole = encodeFrame(batchOf(1, 2))
+  const refused = { code: 'STORAGE_FAILED', message: /not one whole batch/ }
+  assert.throws(() => decodeFrames([whole.subarray(0, whole.length - 5)]), refused) // cut short
+  assert.throws(() => decodeFrames([new Uint8Array([...whole, ...whole])]), refused) // two in one
+  assert.throws(() => decodeFrames([new TextEncoder().encode('not json\n')]), refused)
+})
 
 test(
   'opening a PGlite data directory takes in the journaled batches beyond its log, then empties the journal',
@@ -80,7 +92,7 @@ test(
     // As a WorkerEventStore leaves it when killed: a batch PGlite has, then two it had not taken in yet.
     const journal = new BatchJournal(journalPath(dataDir))
     journal.open()
-    for (const b of [batchOf(1, 2), batchOf(3, 3), batchOf(6, 1)]) journal.append(b)
+    for (const b of [batchOf(1, 2), batchOf(3, 3), batchOf(6, 1)]) journal.append(encodeFrame(b))
     journal.close()
 
     const reopened = new PgliteEventStore({ dataDir })

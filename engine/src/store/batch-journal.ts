@@ -6,6 +6,12 @@
 // WorkerEventStore acknowledges a batch once it is here, and PGlite takes it in behind; whoever
 // opens the data directory next (PgliteEventStore.open) takes in first whatever the journal holds
 // beyond PGlite's last seq.
+//
+// A batch is encoded to its frame's bytes once (encodeFrame): the bytes are written here, kept
+// until PGlite takes them in and then handed to its thread without a copy. Keeping the batch's
+// text instead held ~14 MB/s of strings on the engine's heap at 20,000 orders/s for the ingest
+// interval, long enough for young-generation collections to copy and promote them: the engine's
+// thread promoted 4.4–5.2 MB/s then, 2.4–2.9 MB/s with frames (--trace-gc-nvp, engine-orders).
 import { close, closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
 import { StorageError } from '../errors.js'
 import { parseJsonWithBigints, toJson } from '../codec/json.js'
@@ -37,9 +43,30 @@ function readFrame(text: string, at: number): { batch: EncodedBatch; next: numbe
   return { batch: { ...rest, text: text.slice(headerEnd + 1, end) }, next: end + 1 }
 }
 
-function writeFrame(fd: number, batch: EncodedBatch): number {
+/** A batch's frame (see readFrame), as UTF-8 bytes in a buffer of their own (transferable). */
+export function encodeFrame(batch: EncodedBatch): Uint8Array {
   const { text, ...rest } = batch
-  return writeSync(fd, `${toJson({ ...rest, length: text.length })}\n${text}\n`)
+  return encoder.encode(`${toJson({ ...rest, length: text.length })}\n${text}\n`)
+}
+
+/** The batches of frames made by encodeFrame, one frame each; anything else is refused. */
+export function decodeFrames(frames: readonly Uint8Array[]): EncodedBatch[] {
+  return frames.map((bytes) => {
+    const text = decoder.decode(bytes)
+    const frame = readFrame(text, 0)
+    if (frame === undefined || frame === 'corrupt' || frame.next !== text.length) throw new StorageError('a journal frame handed over is not one whole batch')
+    return frame.batch
+  })
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+function writeFrame(fd: number, frame: Uint8Array): number {
+  const written = writeSync(fd, frame)
+  // A regular file takes the whole write or fails; anything else leaves the frame cut short.
+  if (written !== frame.byteLength) throw new StorageError(`journal: wrote ${written} of a frame's ${frame.byteLength} bytes`)
+  return written
 }
 
 /** An append-only file of encoded batches, a frame each (see readFrame). */
@@ -82,22 +109,23 @@ export class BatchJournal {
     this.#fd ??= openSync(this.#path, 'a')
   }
 
-  /** Writes one batch; when this returns, the batch is in the kernel. Returns the bytes written. */
-  append(batch: EncodedBatch): number {
+  /** Writes one batch's frame (encodeFrame); when this returns, the batch is in the kernel.
+   *  Returns the bytes written. */
+  append(frame: Uint8Array): number {
     if (this.#fd === undefined) throw new StorageError(`journal ${this.#path} is not open`)
-    return writeFrame(this.#fd, batch)
+    return writeFrame(this.#fd, frame)
   }
 
   /** Starts the journal afresh with only `keep` (the batches PGlite lacks; everything else in it
    *  is in PGlite) and returns its size. A new file is written and renamed over the old one
    *  (atomic: a crash leaves one or the other), and the old one is closed off the thread, since
    *  freeing a file's blocks takes the kernel milliseconds. */
-  restart(keep: readonly EncodedBatch[] = []): number {
+  restart(keep: readonly Uint8Array[] = []): number {
     if (this.#fd === undefined) throw new StorageError(`journal ${this.#path} is not open`)
     const fresh = openSync(`${this.#path}.new`, 'w')
     let bytes = 0
     try {
-      for (const batch of keep) bytes += writeFrame(fresh, batch)
+      for (const frame of keep) bytes += writeFrame(fresh, frame)
       renameSync(`${this.#path}.new`, this.#path)
     } catch (err) {
       closeSync(fresh)

@@ -7,10 +7,11 @@
 // kernel crash or power loss. Use a PostgreSQL server (DATABASE_URL) for that.
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
-import { BatchJournal, journalPath } from './batch-journal.js'
+import { BatchJournal, decodeFrames, journalPath } from './batch-journal.js'
 import { DataDirLock } from './data-dir-lock.js'
 import { PglitePreparedStatements } from './pglite-prepared.js'
 import type { SqlClient, SqlSession } from './sql-client.js'
+import { mergeBatches } from './log-batch.js'
 import { SqlEventStore } from './sql-event-store.js'
 
 /** Where PGlite keeps its data when nothing else is said: FLUXION_DATA_DIR, else ./data/fluxion. */
@@ -39,6 +40,12 @@ export class PgliteEventStore extends SqlEventStore {
     journal.open()
     journal.restart()
     journal.close()
+  }
+
+  /** Takes in journaled batches, as the journal's frames (WorkerEventStore hands them over so),
+   *  in one commit. */
+  async appendFrames(frames: readonly Uint8Array[]): Promise<void> {
+    await this.appendEncoded(mergeBatches(decodeFrames(frames)))
   }
 
   /** Names the data directory in messages. */

@@ -2,11 +2,12 @@
 // error crosses the thread boundary with its class and code intact.
 import { EngineError, InvalidInputError, LogFailedError, SequenceConflictError, StorageError } from '../errors.js'
 import type { PagedEventStore } from './event-store.js'
+import type { PgliteEventStore } from './pglite-event-store.js'
 import type { SqlEventStore } from './sql-event-store.js'
 
-/** The store methods a worker serves (readEvents travels as readPage calls, and appends as
- *  batches encoded on the caller's thread: one string crosses instead of an object per event). */
-export type StoreOperation = 'open' | 'appendEncoded' | 'streamPositions' | 'readPage' | 'lastSeq' | 'saveSnapshot' | 'latestSnapshot' | 'candles' | 'appliedMigrations' | 'close'
+/** The store methods a worker serves (readEvents travels as readPage calls, and appends as the
+ *  journal's frames of batches encoded on the caller's thread: bytes cross, not objects). */
+export type StoreOperation = 'open' | 'appendFrames' | 'streamPositions' | 'readPage' | 'lastSeq' | 'saveSnapshot' | 'latestSnapshot' | 'candles' | 'appliedMigrations' | 'close'
 
 /** Main thread → worker. */
 export interface StoreRequest {
@@ -25,7 +26,7 @@ export interface SerializedError {
 export type StoreResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerializedError }
 
 /** Checks at compile time that every operation is a method of the store. */
-export type ServedStore = Pick<PagedEventStore & Pick<SqlEventStore, 'appendEncoded' | 'streamPositions'>, StoreOperation>
+export type ServedStore = Pick<PagedEventStore & Pick<SqlEventStore, 'streamPositions'> & Pick<PgliteEventStore, 'appendFrames'>, StoreOperation>
 
 /** Flattens an error for postMessage (class instances lose their prototype on the way). */
 export function serializeError(err: unknown): SerializedError {

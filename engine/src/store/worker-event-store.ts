@@ -2,18 +2,18 @@
 // that calls it: appending a fill event with its trade costs that thread ~50 µs (measured in
 // bench/store-append.bench.ts), so at 20,000 events/s the engine would have no time left for
 // orders. Here the database runs in a worker thread; the engine's thread checks each batch,
-// writes it to the journal (batch-journal.ts: that is when it is durable, as durable as a PGlite
-// commit) and hands it to the thread every ingest interval, whatever has gathered as one commit:
+// writes its frame to the journal (batch-journal.ts: that is when it is durable, as durable as a
+// PGlite commit) and hands the thread every ingest interval the frames gathered, as one commit:
 // a commit costs PGlite's thread far more than the rows in it, so at 5,000 orders/s handing
 // batches over back to back kept that thread ~30% busy, and every 50 ms ~7% (measured with
 // /proc/<pid>/task/*/schedstat under bench/gateway-orders.bench.ts), CPU the engine's thread and
 // the V8 helper threads (which run PGlite's collections, at full priority) get back on 2 cores.
 import { Worker } from 'node:worker_threads'
 import { SequenceConflictError, StorageError } from '../errors.js'
-import { BatchJournal, journalPath } from './batch-journal.js'
+import { BatchJournal, encodeFrame, journalPath } from './batch-journal.js'
 import type { Candle, LoggedEvent, PagedEventStore, TradeRecord } from './event-store.js'
 import { readPaged } from './event-store.js'
-import { encodeBatch, mergeBatches, type EncodedBatch } from './log-batch.js'
+import { encodeBatch, type EncodedBatch } from './log-batch.js'
 import { defaultDataDir } from './pglite-event-store.js'
 import { deserializeError, type StoreOperation, type StoreRequest, type StoreResponse } from './store-thread-protocol.js'
 
@@ -29,6 +29,13 @@ const JOURNAL_RESTART_BYTES = 8 << 20
 
 /** How long journaled batches gather before PGlite takes them in (reads do not wait for it). */
 export const INGEST_INTERVAL_MS = 50
+
+/** A batch in the journal that PGlite has not been handed yet: its frame's bytes (off the JS heap). */
+interface JournaledBatch {
+  firstSeq: number
+  lastSeq: number
+  frame: Uint8Array
+}
 
 /** Someone waiting for PGlite to have taken in the log up to `seq`. */
 interface IngestWaiter {
@@ -51,7 +58,7 @@ export class WorkerEventStore implements PagedEventStore {
   #streams = new Map<string, number>()
   /** The last seq PGlite has committed; batches journaled after it, not yet handed over. */
   #ingestedSeq = 0
-  #unposted: EncodedBatch[] = []
+  #unposted: JournaledBatch[] = []
   #posting = false
   #postTimer: NodeJS.Timeout | undefined
   #ingestWaiters: IngestWaiter[] = []
@@ -131,8 +138,10 @@ export class WorkerEventStore implements PagedEventStore {
     } catch (err) {
       return Promise.reject(err)
     }
+    let frame: Uint8Array
     try {
-      this.#journalBytes += journal.append(batch)
+      frame = encodeFrame(batch)
+      this.#journalBytes += journal.append(frame)
     } catch (err) {
       // Whether any of it reached the file is unknown: nothing more may be appended after it.
       this.#failure = new StorageError(`${this.describe()}: journal write failed: ${(err as Error).message}`, { cause: err })
@@ -140,7 +149,7 @@ export class WorkerEventStore implements PagedEventStore {
     }
     this.#lastSeq = batch.lastSeq
     for (const s of batch.streams) this.#streams.set(s.stream, s.last)
-    this.#unposted.push(batch)
+    this.#unposted.push({ firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, frame })
     this.#schedulePost()
     return this.#lastSeq - this.#ingestedSeq > MAX_INGEST_LAG ? this.#ingested(batch.lastSeq) : Promise.resolve()
   }
@@ -162,14 +171,16 @@ export class WorkerEventStore implements PagedEventStore {
   }
 
   // Hands PGlite everything journaled and not yet handed over, as one commit; one at a time.
+  // The frames' buffers move to its thread (transferred, not copied).
   #post(): void {
     clearTimeout(this.#postTimer)
     this.#postTimer = undefined
     if (this.#posting || this.#unposted.length === 0) return
-    const batch = mergeBatches(this.#unposted)
+    const frames = this.#unposted.map((b) => b.frame)
+    const batch = { firstSeq: this.#unposted[0]!.firstSeq, lastSeq: this.#unposted.at(-1)!.lastSeq }
     this.#unposted = []
     this.#posting = true
-    this.#call('appendEncoded', batch).then(
+    this.#call('appendFrames', [frames], frames.map((f) => f.buffer as ArrayBuffer)).then(
       () => {
         this.#posting = false
         this.#ingestedSeq = batch.lastSeq
@@ -190,7 +201,7 @@ export class WorkerEventStore implements PagedEventStore {
 
   #restartJournal(): void {
     try {
-      this.#journalBytes = this.#journal?.restart(this.#unposted) ?? 0
+      this.#journalBytes = this.#journal?.restart(this.#unposted.map((b) => b.frame)) ?? 0
     } catch (err) {
       // The old journal (renamed over only on success) still holds everything: appends go on there.
       process.emitWarning(`${this.describe()}: could not restart the journal: ${(err as Error).message}`)
@@ -210,7 +221,7 @@ export class WorkerEventStore implements PagedEventStore {
   // A read (or snapshot) of the log as appended so far.
   async #read(op: StoreOperation, ...args: unknown[]): Promise<unknown> {
     await this.#ingested(this.#lastSeq)
-    return this.#call(op, ...args)
+    return this.#call(op, args)
   }
 
   /** See EventStore.readEvents. */
@@ -259,13 +270,13 @@ export class WorkerEventStore implements PagedEventStore {
     await this.#exited
   }
 
-  #call(op: StoreOperation, ...args: unknown[]): Promise<unknown> {
+  #call(op: StoreOperation, args: unknown[] = [], transfer: ArrayBuffer[] = []): Promise<unknown> {
     const worker = this.#worker
     if (!worker) return Promise.reject(new StorageError(`${this.describe()}: store is not open`))
     const request: StoreRequest = { id: this.#nextId++, op, args }
     return new Promise((resolve, reject) => {
       this.#waiting.set(request.id, { resolve, reject })
-      worker.postMessage(request)
+      worker.postMessage(request, transfer)
     })
   }
 }
