@@ -35,6 +35,9 @@ const taskSchedstat = (tid: string) => schedstat(`/proc/self/task/${tid}/schedst
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000
 
+/** A share (0.42) as a percentage for a report line ("42%"). */
+export const percent = (share: number, decimals = 0) => `${(share * 100).toFixed(decimals)}%`
+
 /** Undefined where the kernel does not keep schedstat (not Linux). */
 export function cpuSample(): CpuSample | undefined {
   try {

@@ -18,7 +18,7 @@ import { seededVenue, WAD } from '../engine/src/test-support/venue.js'
 import { Venue, type VenueOptions } from '../engine/src/venue.js'
 import { applyLatencyV8Flags, LATENCY_V8_FLAGS } from '../engine/src/v8-flags.js'
 import { demoGenesis } from '../engine/src/demo/markets.js'
-import { cpuSample, cpuShare, type CpuShare } from './cpu-share.js'
+import { cpuSample, cpuShare, percent, type CpuShare } from './cpu-share.js'
 import { runSuite } from './harness.js'
 
 // Offered rates: a moderate one (latency when the log keeps up) and the issue's target.
@@ -107,7 +107,10 @@ async function load(store: string, venue: Venue, mode: 'open' | 'closed', rate =
             landed()
           })
         }
-        if (now >= end) clearInterval(tick)
+        if (now >= end) {
+          clearInterval(tick)
+          if (inFlight === 0) resolve() // nothing left out (a run of no orders, as a 0 s warm-up)
+        }
       }, 1)
     })
     if (failure !== undefined) throw failure
@@ -184,14 +187,13 @@ if (process.env.BENCH_ENGINE_LOAD === '0') process.exit(0)
 
 // Each store's load runs in a process of its own (same node flags as this one), so neither
 // inherits the other's heap, JIT state or worker threads.
-const pct = (share: number) => `${(share * 100).toFixed(0)}%`
 const runs: LoadRun[] = []
 for (const name of Object.keys(STORES) as StoreName[]) {
   const child = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, LOAD_FLAG, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 })
   if (child.status !== 0) throw new Error(`${name} load runs failed (exit ${child.status})`)
   for (const r of JSON.parse(child.stdout.trim().split('\n').at(-1)!) as LoadRun[]) {
     runs.push(r)
-    console.log(`${r.store.padEnd(10)} ${r.mode.padEnd(36)} ${Math.round(r.ordersPerSecond).toLocaleString('en').padStart(7)} orders/s   ack p50 ${r.latencyMs.p50.toFixed(2)} ms  p99 ${r.latencyMs.p99.toFixed(2)} ms   batch ${r.averageBatch.toFixed(0)}${r.cpu ? `   main thread busy ${pct(r.cpu.mainThreadBusy)}, waiting for a CPU ${pct(r.cpu.mainThreadWaiting)}` : ''}`)
+    console.log(`${r.store.padEnd(10)} ${r.mode.padEnd(36)} ${Math.round(r.ordersPerSecond).toLocaleString('en').padStart(7)} orders/s   ack p50 ${r.latencyMs.p50.toFixed(2)} ms  p99 ${r.latencyMs.p99.toFixed(2)} ms   batch ${r.averageBatch.toFixed(0)}${r.cpu ? `   main thread busy ${percent(r.cpu.mainThreadBusy)}, waiting for a CPU ${percent(r.cpu.mainThreadWaiting)}` : ''}`)
   }
 }
 

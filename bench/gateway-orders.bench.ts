@@ -18,7 +18,7 @@ import { Venue, type VenueOptions } from '../engine/src/venue.js'
 import { applyLatencyV8Flags, LATENCY_V8_FLAGS } from '../engine/src/v8-flags.js'
 import type { GatewayMetrics } from '../gateway/src/metrics.js'
 import { startGateway } from '../gateway/src/server.js'
-import { cpuSample, cpuShare, type CpuShare, type ThreadShare } from './cpu-share.js'
+import { cpuSample, cpuShare, percent, type CpuShare, type ThreadShare } from './cpu-share.js'
 import { monotonicMs } from './gateway-fanout-shared.js'
 import type { OrdersReport, OrdersRun, OrdersWorkerData } from './gateway-orders.worker.js'
 import { tsWorker } from './ts-worker.js'
@@ -31,8 +31,6 @@ const DATABASE_URL = process.env.FLUXION_BENCH_DATABASE_URL ?? TEST_DATABASE_URL
 const T0 = 1_700_000_000_000
 const TARGET = { offeredPerSecond: 5000, p99Ms: 2 }
 
-const pct = (share: number) => `${(share * 100).toFixed(0)}%`
-const pct2 = (share: number) => `${(share * 100).toFixed(2)}%`
 type Summary = { count: number; p50: number; p90: number; p99: number; max: number }
 const summary = (h: Histogram): Summary => ({
   count: h.totalCount,
@@ -145,7 +143,7 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
         }
         runs.push(run)
         const f = (s: Summary) => `p50 ${s.p50.toFixed(2)} p99 ${s.p99.toFixed(2)} max ${s.max.toFixed(2)} ms`
-        console.log(`${store.padEnd(10)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}   gateway answered within 1/2/5 ms ${[1, 2, 5].map((ms) => pct2(gatewayAnsweredWithinMs[String(ms)] ?? 0)).join('/')}${cpu ? `   main thread busy ${pct(cpu.mainThreadBusy)}, waiting ${pct(cpu.mainThreadWaiting)}, process ${cpu.processCores.toFixed(2)} of ${cpu.machineCores} cores` : ''}${r.clientThread ? `, client thread busy ${pct(r.clientThread.busy)}, waiting ${pct(r.clientThread.waiting)}` : ''}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
+        console.log(`${store.padEnd(10)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}   gateway answered within 1/2/5 ms ${[1, 2, 5].map((ms) => percent(gatewayAnsweredWithinMs[String(ms)] ?? 0, 2)).join('/')}${cpu ? `   main thread busy ${percent(cpu.mainThreadBusy)}, waiting ${percent(cpu.mainThreadWaiting)}, process ${cpu.processCores.toFixed(2)} of ${cpu.machineCores} cores` : ''}${r.clientThread ? `, client thread busy ${percent(r.clientThread.busy)}, waiting ${percent(r.clientThread.waiting)}` : ''}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
       }
     } finally {
       worker.postMessage('close')
