@@ -99,7 +99,7 @@ export class Engine {
     this.ts = Math.max(this.now(), this.state.lastTs)
     this.emitted = []
     const result = this.decide(command, this.ts)
-    return { ...result, events: this.emitted }
+    return { events: this.emitted, ...result } // spread last: see engine/src/v8-flags.ts
   }
 
   // Applies a decided event at once, so later decisions of the same command see it.

@@ -59,7 +59,8 @@ export function quotesView(m: Market, now: number): QuotesView {
 /** A market's listing and quotes view. */
 export function marketView(m: Market, now: number): MarketView {
   const { base, quote, maxPositionBase } = m.listing
-  return { ...quotesView(m, now), base, quote, maxPositionBase, stats: { fills: m.stats.fills, baseVolume: m.stats.baseVolume, quoteVolume: m.stats.quoteVolume } }
+  // Not `{ ...quotesView(), ... }`: see engine/src/v8-flags.ts.
+  return Object.assign(quotesView(m, now), { base, quote, maxPositionBase, stats: { fills: m.stats.fills, baseVolume: m.stats.baseVolume, quoteVolume: m.stats.quoteVolume } })
 }
 
 /** Every market, in listing order. */
@@ -100,7 +101,7 @@ export type FillView = Omit<Fill, 'type'> & { eventSeq: number; ts: number; pric
 /** The private fill view of a fill event, given its trade (`tradeView`): one price for both. */
 export function fillView(ev: Fill, trade: TradeView): FillView {
   const { type: _, legs, ...rest } = ev
-  return { ...rest, eventSeq: trade.eventSeq, ts: trade.ts, price: trade.price, legs }
+  return { eventSeq: trade.eventSeq, ...rest, ts: trade.ts, price: trade.price, legs } // not spread first: see engine/src/v8-flags.ts
 }
 
 /** An account as its owner sees it: balances, escrow, debts and health. */

@@ -32,7 +32,7 @@ export type CommandReply =
 export function encodeRequest(request: CommandRequest): string {
   const c = request.command as unknown as Record<string, unknown>
   const bigints = Object.keys(c).filter((k) => typeof c[k] === 'bigint')
-  return toJson({ ...request, bigints })
+  return toJson({ bigints, ...request }) // spread last: see engine/src/v8-flags.ts
 }
 
 /** Reads a request back, or throws InvalidInputError-like EngineError on a malformed one. */

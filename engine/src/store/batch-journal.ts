@@ -40,13 +40,13 @@ function readFrame(text: string, at: number): { batch: EncodedBatch; next: numbe
   if (end >= text.length) return undefined
   if (text[end] !== '\n') return 'corrupt'
   const { length: _, ...rest } = header
-  return { batch: { ...rest, text: text.slice(headerEnd + 1, end) }, next: end + 1 }
+  return { batch: { text: text.slice(headerEnd + 1, end), ...rest }, next: end + 1 } // spread last: see engine/src/v8-flags.ts
 }
 
 /** A batch's frame (see readFrame), as UTF-8 bytes in a buffer of their own (transferable). */
 export function encodeFrame(batch: EncodedBatch): Uint8Array {
   const { text, ...rest } = batch
-  return encoder.encode(`${toJson({ ...rest, length: text.length })}\n${text}\n`)
+  return encoder.encode(`${toJson({ length: text.length, ...rest })}\n${text}\n`) // spread last: see engine/src/v8-flags.ts
 }
 
 /** The batches of frames made by encodeFrame, one frame each; anything else is refused. */
