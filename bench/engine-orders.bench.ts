@@ -19,6 +19,7 @@ import { Venue, type VenueOptions } from '../engine/src/venue.js'
 import { applyLatencyV8Flags, LATENCY_V8_FLAGS } from '../engine/src/v8-flags.js'
 import { demoGenesis } from '../engine/src/demo/markets.js'
 import { cpuSample, cpuShare, percent, type CpuShare } from './cpu-share.js'
+import { describeGc, gcRecording, type GcSummary } from './gc-profile.js'
 import { runSuite } from './harness.js'
 
 // Offered rates: a moderate one (latency when the log keeps up) and the issue's target.
@@ -53,6 +54,8 @@ interface LoadRun {
   averageBatch: number
   /** Where the CPU went during the run (Linux). */
   cpu?: CpuShare
+  /** The engine thread's garbage collections during the run. */
+  gc: GcSummary
 }
 
 async function openVenue(options: VenueOptions): Promise<Venue> {
@@ -79,6 +82,7 @@ async function load(store: string, venue: Venue, mode: 'open' | 'closed', rate =
       latency.record(performance.now() - due)
     })
   const cpuAtStart = cpuSample()
+  const gc = gcRecording()
   const started = performance.now()
   const end = started + seconds * 1000
   if (mode === 'closed') {
@@ -125,6 +129,7 @@ async function load(store: string, venue: Venue, mode: 'open' | 'closed', rate =
     latencyMs: latency.overall(),
     averageBatch: batches > 0 ? (venue.log.stats.events - eventsBefore) / batches : 0,
     cpu: cpuShare(cpuAtStart),
+    gc: gc.stop(),
   }
 }
 
@@ -193,7 +198,7 @@ for (const name of Object.keys(STORES) as StoreName[]) {
   if (child.status !== 0) throw new Error(`${name} load runs failed (exit ${child.status})`)
   for (const r of JSON.parse(child.stdout.trim().split('\n').at(-1)!) as LoadRun[]) {
     runs.push(r)
-    console.log(`${r.store.padEnd(10)} ${r.mode.padEnd(36)} ${Math.round(r.ordersPerSecond).toLocaleString('en').padStart(7)} orders/s   ack p50 ${r.latencyMs.p50.toFixed(2)} ms  p99 ${r.latencyMs.p99.toFixed(2)} ms   batch ${r.averageBatch.toFixed(0)}${r.cpu ? `   main thread busy ${percent(r.cpu.mainThreadBusy)}, waiting for a CPU ${percent(r.cpu.mainThreadWaiting)}` : ''}`)
+    console.log(`${r.store.padEnd(10)} ${r.mode.padEnd(36)} ${Math.round(r.ordersPerSecond).toLocaleString('en').padStart(7)} orders/s   ack p50 ${r.latencyMs.p50.toFixed(2)} ms  p99 ${r.latencyMs.p99.toFixed(2)} ms   batch ${r.averageBatch.toFixed(0)}${r.cpu ? `   main thread busy ${percent(r.cpu.mainThreadBusy)}, waiting for a CPU ${percent(r.cpu.mainThreadWaiting)}` : ''}   ${describeGc(r.gc)}`)
   }
 }
 

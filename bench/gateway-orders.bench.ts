@@ -19,6 +19,7 @@ import { applyLatencyV8Flags, LATENCY_V8_FLAGS } from '../engine/src/v8-flags.js
 import type { GatewayMetrics } from '../gateway/src/metrics.js'
 import { startGateway } from '../gateway/src/server.js'
 import { cpuSample, cpuShare, percent, type CpuShare, type ThreadShare } from './cpu-share.js'
+import { describeGc, gcRecording, type GcSummary } from './gc-profile.js'
 import { monotonicMs } from './gateway-fanout-shared.js'
 import type { OrdersReport, OrdersRun, OrdersWorkerData } from './gateway-orders.worker.js'
 import { tsWorker } from './ts-worker.js'
@@ -65,6 +66,8 @@ interface Run {
   /** Where the CPU went during the order run (Linux); the client's thread is in this process too. */
   cpu?: CpuShare
   clientThread?: ThreadShare
+  /** The gateway thread's garbage collections during the order run. */
+  gc: GcSummary
 }
 
 /** Cumulative counts of a method's request-time buckets, by upper bound in ms. */
@@ -122,8 +125,10 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
         const events = venue.log.stats.events
         const bucketsAtStart = await answeredBuckets(gateway.metrics, 'placeOrder')
         const cpuAtStart = cpuSample()
+        const recording = gcRecording()
         const r = await ask({ method: 'placeOrder', rate, seconds: SECONDS })
         const cpu = cpuShare(cpuAtStart)
+        const gc = recording.stop()
         const gatewayAnsweredWithinMs = answeredWithin(bucketsAtStart, await answeredBuckets(gateway.metrics, 'placeOrder'), r.ok)
         const run: Run = {
           store,
@@ -140,10 +145,11 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
           gatewayAnsweredWithinMs,
           cpu,
           clientThread: r.clientThread,
+          gc,
         }
         runs.push(run)
         const f = (s: Summary) => `p50 ${s.p50.toFixed(2)} p99 ${s.p99.toFixed(2)} max ${s.max.toFixed(2)} ms`
-        console.log(`${store.padEnd(10)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}   gateway answered within 1/2/5 ms ${[1, 2, 5].map((ms) => percent(gatewayAnsweredWithinMs[String(ms)] ?? 0, 2)).join('/')}${cpu ? `   main thread busy ${percent(cpu.mainThreadBusy)}, waiting ${percent(cpu.mainThreadWaiting)}, process ${cpu.processCores.toFixed(2)} of ${cpu.machineCores} cores` : ''}${r.clientThread ? `, client thread busy ${percent(r.clientThread.busy)}, waiting ${percent(r.clientThread.waiting)}` : ''}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
+        console.log(`${store.padEnd(10)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}   gateway answered within 1/2/5 ms ${[1, 2, 5].map((ms) => percent(gatewayAnsweredWithinMs[String(ms)] ?? 0, 2)).join('/')}${cpu ? `   main thread busy ${percent(cpu.mainThreadBusy)}, waiting ${percent(cpu.mainThreadWaiting)}, process ${cpu.processCores.toFixed(2)} of ${cpu.machineCores} cores` : ''}${r.clientThread ? `, client thread busy ${percent(r.clientThread.busy)}, waiting ${percent(r.clientThread.waiting)}` : ''}   ${describeGc(gc)}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
       }
     } finally {
       worker.postMessage('close')
