@@ -27,11 +27,11 @@ import type { WorkerCommand, WorkerReport } from './gateway-fanout.worker.js'
 import { startWsBaseline } from './gateway-ws-baseline.js'
 import { tsWorker } from './ts-worker.js'
 
+applyLatencyV8Flags() // as `npm start` runs
+
 const SUBSCRIBERS = Number(process.env.BENCH_FANOUT_SUBSCRIBERS ?? 1000)
 const WORKERS = 2
 // Offered orders/s of the fixed-rate phases: one both servers sustain, one past the baseline's reach.
-applyLatencyV8Flags() // as `npm start` runs
-
 const RATES = (process.env.BENCH_FANOUT_RATES ?? '10,100').split(',').map(Number)
 const SECONDS = Number(process.env.BENCH_FANOUT_SECONDS ?? 8)
 const WINDOW = Number(process.env.BENCH_FANOUT_WINDOW ?? 64)

@@ -44,7 +44,7 @@ export function gcRecording(): { stop: () => GcSummary } {
 }
 
 /** The summary of V8's collection records (GCProfiler's `statistics`). */
-export function summarise(records: readonly GcRecord[]): GcSummary {
+function summarise(records: readonly GcRecord[]): GcSummary {
   const scavenges = records.filter((r) => r.gcType === 'Scavenge')
   const fulls = records.filter((r) => r.gcType === 'MarkSweepCompact')
   const pauses = scavenges.map((r) => r.cost / 1000).sort((a, b) => a - b)
