@@ -16,6 +16,7 @@ import { LatencyStats, type LatencySummary } from '../engine/src/demo/latency-st
 import { dropTestSchema, TEST_DATABASE_URL, uniqueName } from '../engine/src/store/test-servers.js'
 import { seededVenue, WAD } from '../engine/src/test-support/venue.js'
 import { Venue, type VenueOptions } from '../engine/src/venue.js'
+import { raiseThreadPriority } from '../engine/src/thread-priority.js'
 import { applyLatencyV8Flags, LATENCY_V8_FLAGS } from '../engine/src/v8-flags.js'
 import { demoGenesis } from '../engine/src/demo/markets.js'
 import { cpuSample, cpuShare, percent, type CpuShare } from './cpu-share.js'
@@ -162,6 +163,7 @@ async function loadRuns(name: StoreName): Promise<LoadRun[]> {
 
 // The engine's own runtime settings (what `npm start` runs with), in the load children too.
 applyLatencyV8Flags()
+const threadPriority = raiseThreadPriority()
 
 const LOAD_FLAG = '--load-runs'
 if (process.argv[2] === LOAD_FLAG) {
@@ -210,6 +212,7 @@ const report = {
   machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform },
   nodeFlags: process.execArgv,
   v8Flags: LATENCY_V8_FLAGS,
+  threadPriority,
   seconds: SECONDS,
   warmUpSeconds: WARM_UP_SECONDS,
   targets,

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod/v4'
 import { ReplicaVenue } from '../../../engine/src/replica/replica-venue.js'
 import { redactUrl } from '../../../engine/src/store/redact-url.js'
+import { describeThreadPriority, raiseThreadPriority, type ThreadPriority } from '../../../engine/src/thread-priority.js'
 import { applyLatencyV8Flags } from '../../../engine/src/v8-flags.js'
 import type { ApiKeyConfig } from '../auth.js'
 import { startGateway } from '../server.js'
@@ -21,7 +22,8 @@ const HELP = `Usage: node --import tsx gateway/src/cli/gateway.ts [options]
   -h, --help
 
 Environment (both required): DATABASE_URL (the engine's PostgreSQL log), REDIS_URL (its bus and
-command queue). FLUXION_BUS_NAMESPACE if the engine uses one; LOG_LEVEL.`
+command queue). FLUXION_BUS_NAMESPACE if the engine uses one; LOG_LEVEL; FLUXION_THREAD_NICE (the
+gateway thread's nice value, default -10 where the OS allows it; 0 leaves it as started).`
 
 const apiKeysFile = z.record(
   z.string().min(1),
@@ -67,6 +69,12 @@ if (keysPath) {
   apiKeys = parsed.data as Record<string, ApiKeyConfig>
 }
 
+let priority: ThreadPriority
+try {
+  priority = raiseThreadPriority()
+} catch (err) {
+  fail((err as Error).message)
+}
 const started = performance.now()
 let replica: ReplicaVenue
 try {
@@ -79,7 +87,7 @@ const gateway = await startGateway({ venue: replica, port, host: args.host, apiK
   await replica.close()
   fail(`cannot start the gateway: ${(err as Error).message}`)
 })
-console.log(`fluxion gateway (replica ${replica.id}) at seq ${replica.state.seq}, up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${gateway.url} ${gateway.httpUrl}`)
+console.log(`fluxion gateway (replica ${replica.id}) at seq ${replica.state.seq}, up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${gateway.url} ${gateway.httpUrl}; thread at ${describeThreadPriority(priority)}`)
 
 let stopping = false
 const stop = async () => {

@@ -13,6 +13,7 @@ import { formatPrice } from '../../../engine/src/oracle/price.js'
 import { startCommandServerFromEnv } from '../../../engine/src/replica/command-server.js'
 import { redactUrl } from '../../../engine/src/store/redact-url.js'
 import { Venue } from '../../../engine/src/venue.js'
+import { describeThreadPriority, raiseThreadPriority } from '../../../engine/src/thread-priority.js'
 import { applyLatencyV8Flags } from '../../../engine/src/v8-flags.js'
 import { startGateway } from '../server.js'
 
@@ -33,7 +34,8 @@ const HELP = `Usage: npm start -- [options]
   -h, --help
 
 Environment: PORT, DATABASE_URL (PostgreSQL instead of PGlite), REDIS_URL (Redis bus instead of
-in-process), FLUXION_DATA_DIR.`
+in-process), FLUXION_DATA_DIR, FLUXION_THREAD_NICE (the engine thread's nice value, default -10:
+ahead of the machine's other threads where the OS allows it; 0 leaves it as started).`
 
 // A malformed command line gets one line and exit code 2, not a stack trace.
 const args = (() => {
@@ -84,6 +86,15 @@ if (!(port >= 0 && port <= 65535)) {
 const duration = args.duration === undefined ? undefined : positiveInt('duration', args.duration)
 
 applyLatencyV8Flags()
+// First, so that the threads started below begin from it and set their own (thread-priority.ts).
+const priority = (() => {
+  try {
+    return raiseThreadPriority()
+  } catch (err) {
+    console.error((err as Error).message)
+    process.exit(2)
+  }
+})()
 const started = performance.now()
 const venue = await Venue.open({
   ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
@@ -109,6 +120,7 @@ log(
   [
     `Fluxion engine up in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     `  log:      ${store}; recovered ${recovery.replayed} events after snapshot #${recovery.fromSnapshot} in ${recovery.ms.toFixed(0)} ms`,
+    `  thread:   engine and gateway at ${describeThreadPriority(priority)}`,
     `  bus:      ${bus}${commands ? '; serving forwarded commands for gateway processes (npm run gateway)' : ''}`,
     `  markets:  ${[...venue.engine.state.markets.keys()].join(', ')} against fUSD (oracle pools; sETH also constant product)`,
     `  terminal: ${gateway.httpUrl}/`,
