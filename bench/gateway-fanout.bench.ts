@@ -29,8 +29,8 @@ import { startWsBaseline } from './gateway-ws-baseline.js'
 import { tsWorker } from './ts-worker.js'
 
 applyLatencyV8Flags() // as `npm start` runs
-// As `npm start` runs; the client threads started below begin at it too (they stand in for the
-// market makers' own machines, which do not queue behind this one's background threads).
+// The client threads started below begin at the same priority: they stand in for the market
+// makers' own machines, which do not queue behind this one's background threads.
 const threadPriority = raiseThreadPriority()
 
 const SUBSCRIBERS = Number(process.env.BENCH_FANOUT_SUBSCRIBERS ?? 1000)

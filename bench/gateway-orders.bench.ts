@@ -26,8 +26,8 @@ import type { OrdersReport, OrdersRun, OrdersWorkerData } from './gateway-orders
 import { tsWorker } from './ts-worker.js'
 
 applyLatencyV8Flags() // as `npm start` runs
-// As `npm start` runs; the client threads started below begin at it too (they stand in for the
-// market makers' own machines, which do not queue behind this one's background threads).
+// The client threads started below begin at the same priority: they stand in for the market
+// makers' own machines, which do not queue behind this one's background threads.
 const threadPriority = raiseThreadPriority()
 
 const RATES = (process.env.BENCH_ORDERS_RATES ?? '1000,5000').split(',').map(Number)
