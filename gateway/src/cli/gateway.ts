@@ -87,7 +87,8 @@ const gateway = await startGateway({ venue: replica, port, host: args.host, apiK
   await replica.close()
   fail(`cannot start the gateway: ${(err as Error).message}`)
 })
-console.log(`fluxion gateway (replica ${replica.id}) at seq ${replica.state.seq}, up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${gateway.url} ${gateway.httpUrl}; thread at ${describeThreadPriority(priority)}`)
+console.log(`fluxion gateway (replica ${replica.id}) at seq ${replica.state.seq}, up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${gateway.url} ${gateway.httpUrl}`)
+console.log(`  thread: ${describeThreadPriority(priority)}`)
 
 let stopping = false
 const stop = async () => {
