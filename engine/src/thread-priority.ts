@@ -7,7 +7,8 @@
 // 7.7 / 4.3 / 4.9 ms at nice -10; the thread's share of time spent waiting for a core halved.
 //
 // On Linux the nice value belongs to a thread, and a thread starts with its creator's: threads
-// started after this one raises its priority set their own (pglite-thread.ts, the risk workers).
+// started after this one raises its priority set their own (PGlite ten steps behind it in
+// pglite-thread.ts, the risk workers at most at the default).
 // Raising a priority needs CAP_SYS_NICE or a nice limit (ulimit -e); without either this leaves
 // the priority as it was and says why.
 import { getPriority, setPriority } from 'node:os'
