@@ -26,7 +26,7 @@ test('raiseThreadPriority sets the calling thread only, and never lowers its pri
     assert.deepEqual(raiseThreadPriority(-4), { requested: -4, nice: -4 })
     assert.equal(getPriority(0), -4)
     assert.deepEqual(raiseThreadPriority(-2), { requested: -2, nice: -4 }, 'a thread already ahead is left alone')
-    // Another thread keeps its own value: a worker started before changes nothing here.
+    // Another thread's value is its own: a worker that sets itself to 3 changes nothing here.
     const other = new Worker('const { getPriority, setPriority } = require("node:os"); setPriority(0, 3); require("node:worker_threads").parentPort.postMessage(getPriority(0))', { eval: true })
     assert.equal(await new Promise((resolve) => other.once('message', resolve)), 3)
     await other.terminate()

@@ -23,7 +23,7 @@ const HELP = `Usage: node --import tsx gateway/src/cli/gateway.ts [options]
 
 Environment (both required): DATABASE_URL (the engine's PostgreSQL log), REDIS_URL (its bus and
 command queue). FLUXION_BUS_NAMESPACE if the engine uses one; LOG_LEVEL; FLUXION_THREAD_NICE (the
-gateway thread's nice value, default -10 where the OS allows it; 0 leaves it as started).`
+gateway thread's nice value, default -10 where the OS allows it; 0 keeps the default priority).`
 
 const apiKeysFile = z.record(
   z.string().min(1),

@@ -35,7 +35,7 @@ const HELP = `Usage: npm start -- [options]
 
 Environment: PORT, DATABASE_URL (PostgreSQL instead of PGlite), REDIS_URL (Redis bus instead of
 in-process), FLUXION_DATA_DIR, FLUXION_THREAD_NICE (the engine thread's nice value, default -10:
-ahead of the machine's other threads where the OS allows it; 0 leaves it as started).`
+ahead of the machine's other threads where the OS allows it; 0 keeps the default priority).`
 
 // A malformed command line gets one line and exit code 2, not a stack trace.
 const args = (() => {
