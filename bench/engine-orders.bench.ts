@@ -29,6 +29,9 @@ const SECONDS = Number(process.env.BENCH_ENGINE_SECONDS ?? 6)
 // Unrecorded open-loop seconds at the highest rate first: a cold process spends its first second
 // compiling, sizing its heap and filling caches (100–200 ms stalls), which is start-up, not load.
 const WARM_UP_SECONDS = Number(process.env.BENCH_ENGINE_WARM_UP_SECONDS ?? 2)
+// Open-loop runs at each rate, back to back: on a shared machine one run's p99 is one sample, and
+// the target holds only if every run meets it.
+const REPEATS = Number(process.env.BENCH_ENGINE_REPEATS ?? 3)
 const IN_FLIGHT = 2_048
 const T0 = 1_700_000_000_000
 
@@ -153,7 +156,8 @@ async function loadRuns(name: StoreName): Promise<LoadRun[]> {
   const venue = await openVenue(options)
   try {
     await load(name, venue, 'open', Math.max(...RATES), WARM_UP_SECONDS)
-    for (const [mode, rate] of [...RATES.map((r) => ['open', r] as const), ['closed', 0] as const]) runs.push(await load(name, venue, mode, rate))
+    for (const rate of RATES) for (let i = 0; i < REPEATS; i++) runs.push(await load(name, venue, 'open', rate))
+    runs.push(await load(name, venue, 'closed'))
   } finally {
     await venue.close()
     await cleanup()
@@ -205,6 +209,14 @@ for (const name of Object.keys(STORES) as StoreName[]) {
 }
 
 const targets = { ordersPerSecond: 20_000, p99Ms: 10 }
+const metTarget = (r: LoadRun) => r.ordersPerSecond >= targets.ordersPerSecond * 0.98 && r.latencyMs.p99 <= targets.p99Ms
+// Each store's open-loop runs at the target rate side by side.
+const atTarget = Object.keys(STORES).map((store) => {
+  const p99Ms = runs.filter((r) => r.store === store && r.offeredPerSecond === targets.ordersPerSecond).map((r) => r.latencyMs.p99)
+  const met = runs.filter((r) => r.store === store && r.offeredPerSecond === targets.ordersPerSecond && metTarget(r)).length
+  console.log(`${store.padEnd(10)} at ${targets.ordersPerSecond.toLocaleString('en')} orders/s: p99 ${p99Ms.map((p) => p.toFixed(2)).join(' / ')} ms over ${p99Ms.length} runs, ≤ ${targets.p99Ms} ms in ${met}`)
+  return { store, p99Ms, runsMeetingTarget: met }
+})
 const report = {
   suite: 'engine-orders-load',
   command: 'npm run bench -- engine-orders',
@@ -214,10 +226,12 @@ const report = {
   v8Flags: LATENCY_V8_FLAGS,
   threadPriority,
   seconds: SECONDS,
+  repeats: REPEATS,
   warmUpSeconds: WARM_UP_SECONDS,
   targets,
   inMemoryPath: pathResults[0],
-  runs: runs.map((r) => ({ ...r, targetMet: r.ordersPerSecond >= targets.ordersPerSecond * 0.98 && r.latencyMs.p99 <= targets.p99Ms })),
+  atTarget,
+  runs: runs.map((r) => ({ ...r, targetMet: metTarget(r) })),
 }
 writeFileSync(join(import.meta.dirname, 'results', 'engine-orders-load.json'), JSON.stringify(report, null, 2) + '\n')
 console.log('\nwrote bench/results/engine-orders-load.json')

@@ -32,6 +32,9 @@ const threadPriority = raiseThreadPriority()
 
 const RATES = (process.env.BENCH_ORDERS_RATES ?? '1000,5000').split(',').map(Number)
 const SECONDS = Number(process.env.BENCH_ORDERS_SECONDS ?? 10)
+// Runs at each rate, back to back: on a shared machine one run's p99 is one sample, and the
+// target holds only if every run meets it.
+const REPEATS = Number(process.env.BENCH_ORDERS_REPEATS ?? 3)
 const DATABASE_URL = process.env.FLUXION_BENCH_DATABASE_URL ?? TEST_DATABASE_URL
 const T0 = 1_700_000_000_000
 const TARGET = { offeredPerSecond: 5000, p99Ms: 2 }
@@ -122,7 +125,7 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
         return next<OrdersReport>()
       }
       await ask({ method: 'placeOrder', rate: RATES[0]!, seconds: 1 }) // warm-up
-      for (const rate of RATES) {
+      for (const rate of RATES.flatMap((r) => Array<number>(REPEATS).fill(r))) {
         const quotes = await ask({ method: 'quote', rate, seconds: Math.min(SECONDS, 5) })
         engineAck = build({ numberOfSignificantValueDigits: 3 })
         const batches = venue.log.stats.batches
@@ -197,6 +200,16 @@ if (await reachable(DATABASE_URL)) {
   load.push(loadavg()[0]!)
 } else skipped.push('PostgreSQL: not reachable at FLUXION_BENCH_DATABASE_URL or the test database URL')
 
+const metTarget = (r: Run) => r.roundTripMs.p99 <= TARGET.p99Ms && r.ordersPerSecond >= r.offeredPerSecond * 0.98
+// Each store's runs at the target rate side by side.
+const atTarget = [...new Set(runs.map((r) => r.store))].map((store) => {
+  const mine = runs.filter((r) => r.store === store && r.offeredPerSecond === TARGET.offeredPerSecond)
+  const p99Ms = mine.map((r) => r.roundTripMs.p99)
+  const met = mine.filter(metTarget).length
+  console.log(`${store.padEnd(10)} at ${TARGET.offeredPerSecond.toLocaleString('en')} orders/s: round trip p99 ${p99Ms.map((p) => p.toFixed(2)).join(' / ')} ms over ${p99Ms.length} runs, ≤ ${TARGET.p99Ms} ms in ${met}`)
+  return { store, roundTripP99Ms: p99Ms, runsMeetingTarget: met }
+})
+
 const report = {
   suite: 'gateway-orders',
   command: 'cd bench && node --import tsx gateway-orders.bench.ts',
@@ -204,9 +217,10 @@ const report = {
   machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform, loadAverage1m: load },
   v8Flags: LATENCY_V8_FLAGS,
   threadPriority,
-  setup: { seconds: SECONDS, client: 'one ws connection in a worker thread, HMAC-signed API key, market orders on sETH with minOut at 1% slippage', latency: 'round trip from send (open loop: sends never wait for responses); from due also recorded; engine ack = venue.submit of the same orders; quote = the gateway without the durable write' },
+  setup: { seconds: SECONDS, repeats: REPEATS, client: 'one ws connection in a worker thread, HMAC-signed API key, market orders on sETH with minOut at 1% slippage', latency: 'round trip from send (open loop: sends never wait for responses); from due also recorded; engine ack = venue.submit of the same orders; quote = the gateway without the durable write' },
   target: { ...TARGET, note: 'issue 5: order round trip p99 ≤ 2 ms at 5,000 orders/s' },
-  runs: runs.map((r) => ({ ...r, targetMet: r.offeredPerSecond >= TARGET.offeredPerSecond ? r.roundTripMs.p99 <= TARGET.p99Ms && r.ordersPerSecond >= r.offeredPerSecond * 0.98 : undefined })),
+  atTarget,
+  runs: runs.map((r) => ({ ...r, targetMet: r.offeredPerSecond >= TARGET.offeredPerSecond ? metTarget(r) : undefined })),
   skipped,
 }
 writeFileSync(join(import.meta.dirname, 'results', 'gateway-orders.json'), JSON.stringify(report, null, 2) + '\n')
