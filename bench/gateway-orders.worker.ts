@@ -39,8 +39,6 @@ export interface OrdersReport {
 
 const data = workerData as OrdersWorkerData
 const ws = new WebSocket(data.url, { perMessageDeflate: false })
-/** The connection's TCP socket: `ws` keeps it as `_socket` and offers no cork of its own. */
-const socket = () => (ws as unknown as { _socket: Socket })._socket
 let nextId = 1
 const waiting = new Map<number, (msg: { result?: unknown; error?: { code: string } }) => void>()
 ws.on('message', (raw) => {
@@ -51,6 +49,8 @@ await new Promise((resolve, reject) => {
   ws.once('open', resolve)
   ws.once('error', reject)
 })
+/** The connection's TCP socket: `ws` keeps it as `_socket` and offers no cork of its own. */
+const socket = (ws as unknown as { _socket: Socket })._socket
 
 const call = (method: string, params: unknown, onReply: (msg: { result?: any; error?: { code: string } }) => void): void => {
   const id = nextId++
@@ -116,9 +116,9 @@ async function run({ method, rate, seconds }: OrdersRun): Promise<OrdersReport> 
       const due = Math.min(Math.floor(((monotonicMs() - started) * rate) / 1000), total)
       // The orders that fell due together leave in one write, as a market maker's client sends a
       // burst, not a send(2) each (a third of this thread's time went to them).
-      socket().cork()
+      socket.cork()
       while (sent < due) send(started + (sent * 1000) / rate)
-      socket().uncork()
+      socket.uncork()
       if (sent === total) clearInterval(tick)
     }, 1)
   })
