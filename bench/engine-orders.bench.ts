@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { OraclePool } from '@fluxion/native'
+import { build, type Histogram } from 'hdr-histogram-js'
 import type { Command } from '../engine/src/commands.js'
 import { LatencyStats, type LatencySummary } from '../engine/src/demo/latency-stats.js'
 import { dropTestSchema, TEST_DATABASE_URL, uniqueName } from '../engine/src/store/test-servers.js'
@@ -25,7 +26,12 @@ import { runSuite } from './harness.js'
 
 // Offered rates: a moderate one (latency when the log keeps up) and the issue's target.
 const RATES = (process.env.BENCH_ENGINE_RATES ?? '5000,20000').split(',').map(Number)
-const SECONDS = Number(process.env.BENCH_ENGINE_SECONDS ?? 6)
+// The target is a sustained rate: an open-loop run lasts 30 s (600,000 orders at 20,000/s), and
+// reports the p99 of each 5 s of it besides its own, so a stall within it stays in view.
+const SECONDS = Number(process.env.BENCH_ENGINE_SECONDS ?? 30)
+const WINDOW_SECONDS = 5
+// The closed loop measures capacity, not a latency target: a few seconds say it.
+const CLOSED_SECONDS = Math.min(SECONDS, 10)
 // Unrecorded open-loop seconds at the highest rate first: a cold process spends its first second
 // compiling, sizing its heap and filling caches (100–200 ms stalls), which is start-up, not load.
 const WARM_UP_SECONDS = Number(process.env.BENCH_ENGINE_WARM_UP_SECONDS ?? 2)
@@ -54,6 +60,8 @@ interface LoadRun {
   offeredPerSecond?: number
   ordersPerSecond: number
   latencyMs: LatencySummary
+  /** Open loop: the p99 (ms) of the orders that fell due in each WINDOW_SECONDS of the run. */
+  windowP99Ms?: number[]
   /** Events per durable batch (group commit) over the run. */
   averageBatch: number
   /** Where the CPU went during the run (Linux). */
@@ -73,17 +81,20 @@ async function openVenue(options: VenueOptions): Promise<Venue> {
   return venue
 }
 
-async function load(store: string, venue: Venue, mode: 'open' | 'closed', rate = 0, seconds = SECONDS): Promise<LoadRun> {
+async function load(store: string, venue: Venue, mode: 'open' | 'closed', rate = 0, seconds = mode === 'open' ? SECONDS : CLOSED_SECONDS): Promise<LoadRun> {
   const flow = orderFlow()
   const view = { balance: (a: string, asset: string) => venue.engine.state.ledger.balance(a, asset) }
   const latency = new LatencyStats()
+  const windows: Histogram[] = []
   const batchesBefore = venue.log.stats.batches
   const eventsBefore = venue.log.stats.events
   let acked = 0
   const send = (due: number): Promise<void> =>
     venue.submit(flow(view)).then(() => {
       acked++
-      latency.record(performance.now() - due)
+      const ms = performance.now() - due
+      latency.record(ms)
+      if (mode === 'open') (windows[Math.floor((due - started) / (WINDOW_SECONDS * 1000))] ??= build({ numberOfSignificantValueDigits: 3 })).recordValue(Math.round(ms * 1000))
     })
   const cpuAtStart = cpuSample()
   const gc = gcRecording()
@@ -131,6 +142,7 @@ async function load(store: string, venue: Venue, mode: 'open' | 'closed', rate =
     ...(mode === 'open' ? { offeredPerSecond: rate } : {}),
     ordersPerSecond: acked / elapsedSeconds,
     latencyMs: latency.overall(),
+    ...(mode === 'open' ? { windowP99Ms: windows.map((h) => h.getValueAtPercentile(99) / 1000) } : {}),
     averageBatch: batches > 0 ? (venue.log.stats.events - eventsBefore) / batches : 0,
     cpu: cpuShare(cpuAtStart),
     gc: gc.stop(),
@@ -205,6 +217,7 @@ for (const name of Object.keys(STORES) as StoreName[]) {
   for (const r of JSON.parse(child.stdout.trim().split('\n').at(-1)!) as LoadRun[]) {
     runs.push(r)
     console.log(`${r.store.padEnd(10)} ${r.mode.padEnd(36)} ${Math.round(r.ordersPerSecond).toLocaleString('en').padStart(7)} orders/s   ack p50 ${r.latencyMs.p50.toFixed(2)} ms  p99 ${r.latencyMs.p99.toFixed(2)} ms   batch ${r.averageBatch.toFixed(0)}${r.cpu ? `   main thread busy ${percent(r.cpu.mainThreadBusy)}, waiting for a CPU ${percent(r.cpu.mainThreadWaiting)}` : ''}   ${describeGc(r.gc)}`)
+    if (r.windowP99Ms) console.log(`${''.padEnd(10)} p99 per ${WINDOW_SECONDS} s: ${r.windowP99Ms.map((p) => p.toFixed(2)).join(' / ')} ms`)
   }
 }
 
@@ -215,8 +228,10 @@ const atTarget = Object.keys(STORES).map((store) => {
   const mine = runs.filter((r) => r.store === store && r.offeredPerSecond === targets.ordersPerSecond)
   const p99Ms = mine.map((r) => r.latencyMs.p99)
   const met = mine.filter(metTarget).length
-  console.log(`${store.padEnd(10)} at ${targets.ordersPerSecond.toLocaleString('en')} orders/s: p99 ${p99Ms.map((p) => p.toFixed(2)).join(' / ')} ms over ${p99Ms.length} runs, ≤ ${targets.p99Ms} ms in ${met}`)
-  return { store, p99Ms, runsMeetingTarget: met }
+  const windows = mine.flatMap((r) => r.windowP99Ms ?? [])
+  const windowsMet = windows.filter((p) => p <= targets.p99Ms).length
+  console.log(`${store.padEnd(10)} at ${targets.ordersPerSecond.toLocaleString('en')} orders/s: p99 ${p99Ms.map((p) => p.toFixed(2)).join(' / ')} ms over ${p99Ms.length} runs of ${SECONDS} s, ≤ ${targets.p99Ms} ms in ${met}; over ${WINDOW_SECONDS} s windows, ≤ ${targets.p99Ms} ms in ${windowsMet} of ${windows.length} (worst ${Math.max(...windows).toFixed(2)} ms)`)
+  return { store, p99Ms, runsMeetingTarget: met, windowSeconds: WINDOW_SECONDS, windowP99Ms: windows, windowsMeetingTarget: windowsMet }
 })
 const report = {
   suite: 'engine-orders-load',
@@ -227,6 +242,8 @@ const report = {
   v8Flags: LATENCY_V8_FLAGS,
   threadPriority,
   seconds: SECONDS,
+  closedLoopSeconds: CLOSED_SECONDS,
+  windowSeconds: WINDOW_SECONDS,
   repeats: REPEATS,
   warmUpSeconds: WARM_UP_SECONDS,
   targets,
