@@ -3,7 +3,8 @@
 // PGlite venue and on PostgreSQL when reachable (FLUXION_BENCH_DATABASE_URL, else the test
 // database). Measured: send → response latency at the client, and, inside the same run, the
 // engine's durable acknowledgement (venue.submit, from call to resolution) of the same orders,
-// so the gateway's share (validation, auth, rate limits, the socket both ways) is the difference.
+// so the gateway's share (validation, auth, rate limits, the socket both ways) is the difference;
+// each answer's usDiff (the gateway's own clock, read to written) splits the slowest round trips.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,7 +18,6 @@ import { seedVenue, WAD } from '../engine/src/test-support/venue.js'
 import { Venue, type VenueOptions } from '../engine/src/venue.js'
 import { raiseThreadPriority } from '../engine/src/thread-priority.js'
 import { applyLatencyV8Flags, LATENCY_V8_FLAGS } from '../engine/src/v8-flags.js'
-import type { GatewayMetrics } from '../gateway/src/metrics.js'
 import { startGateway } from '../gateway/src/server.js'
 import { cpuSample, cpuShare, percent, type CpuShare, type ThreadShare } from './cpu-share.js'
 import { describeGc, gcRecording, type GcSummary } from './gc-profile.js'
@@ -66,32 +66,19 @@ interface Run {
   quoteRoundTripFromDueMs: Summary
   /** Events per durable batch (group commit) over the run. */
   averageBatch: number
-  /** The gateway's own clock (its `fluxion_gateway_request_seconds` histogram): the share of
-   *  orders answered within each bound, from reading the frame to writing the answer. What the
-   *  round trip adds beyond it is the kernel's socket path and both threads' scheduling. */
+  /** The gateway's own clock (each answer's usDiff): the share of orders answered within each
+   *  bound, from reading the frame to writing the answer. What the round trip adds beyond it is
+   *  the kernel's socket path and both threads' scheduling. */
   gatewayAnsweredWithinMs: Record<string, number>
+  /** The slowest 1% of order round trips: their mean, and how it splits (usDiff) between the
+   *  gateway, from reading the request to writing the answer, and everything else (the client,
+   *  the socket path both ways, and the wait before the gateway's thread read the request). */
+  slowestPercent: OrdersReport['slowest']
   /** Where the CPU went during the order run (Linux); the client's thread is in this process too. */
   cpu?: CpuShare
   clientThread?: ThreadShare
   /** The gateway thread's garbage collections during the order run. */
   gc: GcSummary
-}
-
-/** Cumulative counts of a method's request-time buckets, by upper bound in ms. */
-async function answeredBuckets(metrics: GatewayMetrics, method: string): Promise<Map<number, number>> {
-  const buckets = new Map<number, number>()
-  for (const { metricName, labels, value } of (await metrics.requestSeconds.get()).values) {
-    const { le, method: of } = labels as { le?: number | string; method?: string }
-    if (metricName === 'fluxion_gateway_request_seconds_bucket' && of === method && le !== '+Inf') buckets.set(Number(le) * 1000, value)
-  }
-  return buckets
-}
-
-/** The share of the orders answered in between within each bound up to 10 ms. */
-function answeredWithin(before: Map<number, number>, after: Map<number, number>, count: number): Record<string, number> {
-  const shares: Record<string, number> = {}
-  for (const [ms, n] of after) if (ms <= 10) shares[String(ms)] = Math.round(((n - (before.get(ms) ?? 0)) / count) * 10_000) / 10_000
-  return shares
 }
 
 async function measure(store: string, options: VenueOptions): Promise<Run[]> {
@@ -113,10 +100,19 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
     const gateway = await startGateway({ venue, port: 0, logger: pino({ level: 'silent' }), defaultMetrics: false, apiKeys: { 'mm-key': { account: 'mm', secret: 'mm-secret' } }, rateLimits: limits })
     const data: OrdersWorkerData = { url: gateway.url, apiKey: 'mm-key', secret: 'mm-secret', market: 'sETH', buyQuote: String(100n * WAD), sellBase: String((WAD * 499n) / 10_000n) }
     const worker = tsWorker(new URL('./gateway-orders.worker.ts', import.meta.url), { workerData: data })
+    // The worker's next message, or its error; whichever comes, the other listener goes.
     const next = <T>() =>
       new Promise<T>((resolve, reject) => {
-        worker.once('message', resolve)
-        worker.once('error', reject)
+        const fail = (err: unknown) => {
+          worker.off('message', done)
+          reject(err)
+        }
+        const done = (message: T) => {
+          worker.off('error', fail)
+          resolve(message)
+        }
+        worker.once('message', done)
+        worker.once('error', fail)
       })
     try {
       await next<'ready'>()
@@ -130,13 +126,11 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
         engineAck = build({ numberOfSignificantValueDigits: 3 })
         const batches = venue.log.stats.batches
         const events = venue.log.stats.events
-        const bucketsAtStart = await answeredBuckets(gateway.metrics, 'placeOrder')
         const cpuAtStart = cpuSample()
         const recording = gcRecording()
         const r = await ask({ method: 'placeOrder', rate, seconds: SECONDS })
         const cpu = cpuShare(cpuAtStart)
         const gc = recording.stop()
-        const gatewayAnsweredWithinMs = answeredWithin(bucketsAtStart, await answeredBuckets(gateway.metrics, 'placeOrder'), r.ok)
         const run: Run = {
           store,
           offeredPerSecond: rate,
@@ -149,14 +143,15 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
           quoteRoundTripMs: summary(decodeFromCompressedBase64(quotes.fromSend)),
           quoteRoundTripFromDueMs: summary(decodeFromCompressedBase64(quotes.fromDue)),
           averageBatch: (venue.log.stats.events - events) / Math.max(1, venue.log.stats.batches - batches),
-          gatewayAnsweredWithinMs,
+          gatewayAnsweredWithinMs: r.gatewayWithinMs,
+          slowestPercent: r.slowest,
           cpu,
           clientThread: r.clientThread,
           gc,
         }
         runs.push(run)
         const f = (s: Summary) => `p50 ${s.p50.toFixed(2)} p99 ${s.p99.toFixed(2)} max ${s.max.toFixed(2)} ms`
-        console.log(`${store.padEnd(10)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}   gateway answered within 1/2/5 ms ${[1, 2, 5].map((ms) => percent(gatewayAnsweredWithinMs[String(ms)] ?? 0, 2)).join('/')}${cpu ? `   main thread busy ${percent(cpu.mainThreadBusy)}, waiting ${percent(cpu.mainThreadWaiting)}, process ${cpu.processCores.toFixed(2)} of ${cpu.machineCores} cores` : ''}${r.clientThread ? `, client thread busy ${percent(r.clientThread.busy)}, waiting ${percent(r.clientThread.waiting)}` : ''}   ${describeGc(gc)}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
+        console.log(`${store.padEnd(10)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}   gateway answered within 1/2/5 ms ${[1, 2, 5].map((ms) => percent(r.gatewayWithinMs[String(ms)] ?? 0, 2)).join('/')}   slowest 1% ${r.slowest.roundTripMs.toFixed(2)} ms: gateway ${r.slowest.gatewayMs.toFixed(2)}, outside ${r.slowest.outsideMs.toFixed(2)}${cpu ? `   main thread busy ${percent(cpu.mainThreadBusy)}, waiting ${percent(cpu.mainThreadWaiting)}, process ${cpu.processCores.toFixed(2)} of ${cpu.machineCores} cores` : ''}${r.clientThread ? `, client thread busy ${percent(r.clientThread.busy)}, waiting ${percent(r.clientThread.waiting)}` : ''}   ${describeGc(gc)}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
       }
     } finally {
       worker.postMessage('close')

@@ -35,14 +35,30 @@ export interface OrdersReport {
   fromSend: string
   /** This client's thread over the run (Linux): its own scheduling delays are in every latency. */
   clientThread?: ThreadShare
+  /** The gateway's own time (the answers' usDiff): the share of answers within each bound (ms). */
+  gatewayWithinMs: Record<string, number>
+  /** The slowest 1% of round trips (from the send), their means split by the answers' usDiff:
+   *  the gateway's own time, from reading the request to writing the answer, and the rest: this
+   *  client, the kernel's socket path both ways, and the time a request waited to be read. */
+  slowest: { count: number; roundTripMs: number; gatewayMs: number; outsideMs: number }
 }
 
+/** Bounds (ms) for the share of answers the gateway wrote within them. */
+const GATEWAY_BOUNDS_MS = [0.1, 0.25, 0.5, 1, 2, 5, 10]
+
 const data = workerData as OrdersWorkerData
+/** An answer: the result or error, and the gateway's own time (µs) from reading the request to writing it. */
+interface Answer {
+  result?: any
+  error?: { code: string }
+  usDiff: number
+}
+
 const ws = new WebSocket(data.url, { perMessageDeflate: false })
 let nextId = 1
-const waiting = new Map<number, (msg: { result?: unknown; error?: { code: string } }) => void>()
+const waiting = new Map<number, (msg: Answer) => void>()
 ws.on('message', (raw) => {
-  const msg = JSON.parse(String(raw)) as { id?: number; result?: unknown; error?: { code: string } }
+  const msg = JSON.parse(String(raw)) as Answer & { id?: number }
   if (typeof msg.id === 'number') waiting.get(msg.id)?.(msg)
 })
 await new Promise((resolve, reject) => {
@@ -52,7 +68,7 @@ await new Promise((resolve, reject) => {
 /** The connection's TCP socket: `ws` keeps it as `_socket` and offers no cork of its own. */
 const socket = (ws as unknown as { _socket: Socket })._socket
 
-const call = (method: string, params: unknown, onReply: (msg: { result?: any; error?: { code: string } }) => void): void => {
+const call = (method: string, params: unknown, onReply: (msg: Answer) => void): void => {
   const id = nextId++
   waiting.set(id, (msg) => {
     waiting.delete(id)
@@ -94,6 +110,9 @@ async function run({ method, rate, seconds }: OrdersRun): Promise<OrdersReport> 
   let sent = 0
   let answered = 0
   let ok = 0
+  // Each answered order's round trip and the gateway's share of it (ms), kept off the JS heap.
+  const roundTrips = new Float64Array(Math.round(rate * seconds))
+  const gatewayTimes = new Float64Array(roundTrips.length)
   const cpuAtStart = threadSample()
   const started = monotonicMs()
   const total = Math.round(rate * seconds)
@@ -108,6 +127,8 @@ async function run({ method, rate, seconds }: OrdersRun): Promise<OrdersReport> 
           ok++
           fromDue.recordValue(Math.round((done - due) * 1000))
           fromSend.recordValue(Math.round((done - at) * 1000))
+          roundTrips[ok - 1] = done - at
+          gatewayTimes[ok - 1] = m.usDiff / 1000
         }
         if (answered === total) resolve()
       })
@@ -123,7 +144,42 @@ async function run({ method, rate, seconds }: OrdersRun): Promise<OrdersReport> 
     }, 1)
   })
   const clientThread = threadShare(cpuAtStart)
-  return { sent, ok, errors, seconds: (monotonicMs() - started) / 1000, fromDue: encodeIntoCompressedBase64(fromDue), fromSend: encodeIntoCompressedBase64(fromSend), clientThread }
+  const rts = roundTrips.subarray(0, ok)
+  const gws = gatewayTimes.subarray(0, ok)
+  return {
+    sent,
+    ok,
+    errors,
+    seconds: (monotonicMs() - started) / 1000,
+    fromDue: encodeIntoCompressedBase64(fromDue),
+    fromSend: encodeIntoCompressedBase64(fromSend),
+    clientThread,
+    gatewayWithinMs: Object.fromEntries(GATEWAY_BOUNDS_MS.map((ms) => [String(ms), shareAtMost(gws, ms)])),
+    slowest: slowestSplit(rts, gws, 0.01),
+  }
+}
+
+/** The share of `values` at most `bound`, to 4 decimals. */
+function shareAtMost(values: Float64Array, bound: number): number {
+  let n = 0
+  for (const v of values) if (v <= bound) n++
+  return values.length > 0 ? Math.round((n / values.length) * 10_000) / 10_000 : 0
+}
+
+/** The slowest `share` of the round trips, their mean, and the mean of the gateway's part and of the rest. */
+function slowestSplit(roundTrips: Float64Array, gatewayTimes: Float64Array, share: number): OrdersReport['slowest'] {
+  const threshold = Float64Array.from(roundTrips).sort()[Math.floor(roundTrips.length * (1 - share))] ?? Infinity
+  let count = 0
+  let rt = 0
+  let gw = 0
+  for (let i = 0; i < roundTrips.length; i++) {
+    if (roundTrips[i]! < threshold) continue
+    count++
+    rt += roundTrips[i]!
+    gw += gatewayTimes[i]!
+  }
+  const mean = (sum: number) => (count > 0 ? Math.round((sum / count) * 1000) / 1000 : 0)
+  return { count, roundTripMs: mean(rt), gatewayMs: mean(gw), outsideMs: mean(rt - gw) }
 }
 
 parentPort!.on('message', async (m: OrdersRun | 'close') => {

@@ -14,7 +14,7 @@ import { callMethod, resnapshot, socketConnection, type MethodContext, type Sess
 import { RateLimiter } from '../gateway/src/rate-limit.js'
 import { envelopeId, parseRequest } from '../gateway/src/schema.js'
 import type { Transport } from '../gateway/src/transport.js'
-import { errorFrame, resultFrame } from '../gateway/src/wire.js'
+import { errorFrame, resultFrame, timing } from '../gateway/src/wire.js'
 
 /** Topics as subscriber sets over `ws` sockets; slow readers are skipped and marked lagging. */
 export class WsTransport implements Transport<WebSocket> {
@@ -92,29 +92,30 @@ export async function startWsBaseline(options: { venue: Venue; apiKeys?: Record<
     const session: Session = { id: nextId++, ip: req.socket.remoteAddress ?? '', cancelOnDisconnect: false, channels: new Map(), closed: false, limits: limiter.connection(), systemSeq: 0, lagging: false }
     sessions.set(ws, session)
     ws.on('message', (data, isBinary) => {
+      const readAt = performance.now()
       let value: unknown
       try {
         if (isBinary) throw new MalformedJsonError('binary frame')
         value = JSON.parse(String(data))
       } catch (err) {
-        return ws.send(errorFrame(null, toWireError(err)))
+        return ws.send(errorFrame(null, toWireError(err), timing(readAt)))
       }
       const id = envelopeId(value)
       let request
       try {
         request = parseRequest(value)
       } catch (err) {
-        return ws.send(errorFrame(id, toWireError(err)))
+        return ws.send(errorFrame(id, toWireError(err), timing(readAt)))
       }
       const req = request
       callMethod(req, socketConnection(hub, ws, session), ctx).then(
         (outcome) => {
           if (session.closed) return
-          ws.send(resultFrame(req.id, outcome.result))
+          ws.send(resultFrame(req.id, outcome.result, undefined, timing(readAt)))
           outcome.after?.()
         },
         (err: unknown) => {
-          if (!session.closed) ws.send(errorFrame(req.id, toWireError(err)))
+          if (!session.closed) ws.send(errorFrame(req.id, toWireError(err), timing(readAt)))
         },
       )
     })

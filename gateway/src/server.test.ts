@@ -202,6 +202,32 @@ describe('gateway protocol v1', () => {
     assert.equal(venue.engine.state.hash(), hash)
   })
 
+  test('every response says when the gateway read the request and wrote the answer (usIn, usOut, usDiff in µs since the epoch)', async () => {
+    const c = await TestClient.connect(gateway.url)
+    await c.request('auth', { apiKey: 'amy-key' })
+    const order = { market: 'sETH', side: 'buy', kind: 'market', amountIn: String(WAD) }
+    const before = c.responses.length
+    c.sendRaw(Buffer.from('{"method":"ping","id":1}'), true)
+    const binary = await c.nullIdResponse(before)
+    const sentAt = Date.now()
+    const answers = [binary, await c.request('ping'), await c.request('quote', { market: 'sETH', side: 'buy', amountIn: String(WAD) }), await c.request('placeOrder', order), await c.request('placeOrder', { ...order, amountIn: '0' })]
+    const receivedAt = Date.now()
+    assert.deepEqual(answers.map((a) => a.error?.code ?? 'ok'), ['INVALID_REQUEST', 'ok', 'ok', 'ok', 'INVALID_PARAMS'])
+    for (const a of answers) {
+      assert.ok(Number.isSafeInteger(a.usIn) && Number.isSafeInteger(a.usOut), JSON.stringify(a))
+      assert.equal(a.usDiff, a.usOut - a.usIn)
+      assert.ok(a.usDiff >= 0)
+      // Microseconds of wall-clock time: within this test's own milliseconds (a second's slack for
+      // the two clocks' rounding), not a process-relative or millisecond count.
+      assert.ok(a.usIn >= (sentAt - 1000) * 1000 - 1_000_000 && a.usOut <= (receivedAt + 1000) * 1000, `${a.usIn}..${a.usOut} outside ${sentAt}..${receivedAt} ms`)
+    }
+    // The order's answer waits for its event to be durable; the answers leave in the order read.
+    const placed = answers[3]!
+    assert.ok(placed.usDiff > 0)
+    assert.ok(answers[1]!.usIn <= answers[2]!.usIn && answers[2]!.usIn <= placed.usIn)
+    await c.close()
+  })
+
   test('signed auth: HMAC-SHA256 with timestamp, window and nonce; bad signature, stale timestamp and replay refused', async () => {
     const c = await TestClient.connect(gateway.url)
     const creds = (timestamp: number, nonce: string, secret = 'mm-secret') => ({ apiKey: 'mm-key', timestamp, recvWindow: 5000, nonce, signature: signAuth(secret, 'mm-key', timestamp, 5000, nonce) })

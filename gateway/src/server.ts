@@ -19,7 +19,7 @@ import { BrowserAuth, type BrowserAuthOptions } from './session.js'
 import { registerStatic } from './static.js'
 import { loadUws } from './uws.js'
 import { uwsTransport } from './uws-transport.js'
-import { encode, errorFrame, resultFrame } from './wire.js'
+import { encode, errorFrame, resultFrame, timing } from './wire.js'
 
 /** How the gateway listens and what it serves. */
 export interface GatewayOptions {
@@ -130,10 +130,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const maxLifetimeMs = options.maxLifetimeMs ?? 24 * 3_600_000
   const noticeMs = Math.min(options.lifetimeNoticeMs ?? 60_000, maxLifetimeMs)
 
-  const sendError = (ws: WebSocket<Session>, id: string | number | null, error: WireError, method: string) => {
+  const sendError = (ws: WebSocket<Session>, id: string | number | null, error: WireError, method: string, readAt: number) => {
     metrics.errors.inc({ code: error.code })
     metrics.requests.inc({ method, outcome: 'error' })
-    if (!ws.getUserData().closed) ws.send(errorFrame(id, error))
+    if (!ws.getUserData().closed) ws.send(errorFrame(id, error, timing(readAt)))
   }
 
   // Answers that resolve together (the orders of one durable batch) leave in one corked write per
@@ -165,7 +165,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     try {
       limiter.takeMessage(session.limits)
     } catch (err) {
-      sendError(ws, null, toWireError(err), 'limited')
+      sendError(ws, null, toWireError(err), 'limited', received)
       if (limiter.shouldBan(session.limits)) {
         limiter.ban(session.ip)
         logger.warn({ session: session.id, ip: session.ip }, 'rate-limit offender closed and banned')
@@ -173,27 +173,27 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       return
     }
-    if (isBinary) return sendError(ws, null, toWireError(new InvalidRequestError('binary frames are not accepted; send JSON text')), 'invalid')
-    if (message.byteLength > maxMessageBytes) return sendError(ws, null, toWireError(new MessageTooLargeError(message.byteLength, maxMessageBytes)), 'invalid')
+    if (isBinary) return sendError(ws, null, toWireError(new InvalidRequestError('binary frames are not accepted; send JSON text')), 'invalid', received)
+    if (message.byteLength > maxMessageBytes) return sendError(ws, null, toWireError(new MessageTooLargeError(message.byteLength, maxMessageBytes)), 'invalid', received)
     let value: unknown
     try {
       value = JSON.parse(decoder.decode(message))
     } catch (err) {
-      return sendError(ws, null, toWireError(new MalformedJsonError((err as Error).message)), 'invalid')
+      return sendError(ws, null, toWireError(new MalformedJsonError((err as Error).message)), 'invalid', received)
     }
     const id = envelopeId(value)
     let request
     try {
       request = parseRequest(value)
     } catch (err) {
-      return sendError(ws, id, toWireError(err), 'invalid')
+      return sendError(ws, id, toWireError(err), 'invalid', received)
     }
     let quota: { orders: number } | undefined
     if (ORDER_METHODS.has(request.method) && session.principal) {
       try {
         quota = { orders: limiter.takeOrder(session.limits, session.principal.apiKey) }
       } catch (err) {
-        return sendError(ws, request.id, toWireError(err), request.method)
+        return sendError(ws, request.id, toWireError(err), request.method, received)
       }
     }
     callMethod(request, connectionOf(ws), ctx).then(
@@ -201,16 +201,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         metrics.requests.inc({ method: request.method, outcome: 'ok' })
         if (session.closed) return
         deliver(ws, () => {
-          ws.send(resultFrame(request.id, outcome.result, quota))
-          metrics.requestSeconds.observe({ method: request.method }, (performance.now() - received) / 1000)
+          const t = timing(received)
+          ws.send(resultFrame(request.id, outcome.result, quota, t))
+          metrics.requestSeconds.observe({ method: request.method }, t.usDiff / 1e6)
           outcome.after?.()
         })
       },
       (err: unknown) => {
         const error = toWireError(err)
         if (error.code === 'INTERNAL') logger.error({ err, method: request.method, session: session.id }, 'method failed')
-        if (!session.closed) deliver(ws, () => sendError(ws, request.id, error, request.method))
-        else sendError(ws, request.id, error, request.method)
+        if (!session.closed) deliver(ws, () => sendError(ws, request.id, error, request.method, received))
+        else sendError(ws, request.id, error, request.method, received)
       },
     )
   }

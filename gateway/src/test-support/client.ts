@@ -18,6 +18,10 @@ export interface ReceivedResponse {
   result?: any
   error?: { code: string; message: string; retryAfterMs?: number }
   quota?: { orders: number }
+  /** When the gateway read the request and wrote the answer (µs since the Unix epoch). */
+  usIn: number
+  usOut: number
+  usDiff: number
 }
 
 export class TestClient {
