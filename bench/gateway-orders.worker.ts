@@ -46,7 +46,6 @@ export interface OrdersReport {
 /** Bounds (ms) for the share of answers the gateway wrote within them. */
 const GATEWAY_BOUNDS_MS = [0.1, 0.25, 0.5, 1, 2, 5, 10]
 
-const data = workerData as OrdersWorkerData
 /** An answer: the result or error, and the gateway's own time (µs) from reading the request to writing it. */
 interface Answer {
   result?: any
@@ -54,6 +53,7 @@ interface Answer {
   usDiff: number
 }
 
+const data = workerData as OrdersWorkerData
 const ws = new WebSocket(data.url, { perMessageDeflate: false })
 let nextId = 1
 const waiting = new Map<number, (msg: Answer) => void>()
@@ -110,12 +110,12 @@ async function run({ method, rate, seconds }: OrdersRun): Promise<OrdersReport> 
   let sent = 0
   let answered = 0
   let ok = 0
+  const total = Math.round(rate * seconds)
   // Each answered order's round trip and the gateway's share of it (ms), kept off the JS heap.
-  const roundTrips = new Float64Array(Math.round(rate * seconds))
-  const gatewayTimes = new Float64Array(roundTrips.length)
+  const roundTrips = new Float64Array(total)
+  const gatewayTimes = new Float64Array(total)
   const cpuAtStart = threadSample()
   const started = monotonicMs()
-  const total = Math.round(rate * seconds)
   await new Promise<void>((resolve) => {
     const send = (due: number) => {
       const at = monotonicMs()
