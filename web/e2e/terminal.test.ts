@@ -119,6 +119,10 @@ test('terminal: dev wallet sign-in, live prices, slippage refusal, a swap filled
   await page.getByTestId('order-outcome').waitFor({ timeout: 15_000 })
   assert.match(await text(page, 'order-outcome'), /^o\d+ filled$/)
   const orderId = (await text(page, 'order-outcome')).split(' ')[0]!
+  // How long the order took, and the venue's share of it (the answer's usDiff).
+  const latency = /^round trip (\d+\.\d) ms · venue (\d+\.\d) ms$/.exec(await text(page, 'order-latency'))
+  assert.ok(latency, await text(page, 'order-latency'))
+  assert.ok(Number(latency[2]) > 0 && Number(latency[2]) <= Number(latency[1]) + 0.1, latency[0])
 
   // The fill, the new balances, the trade marked on the chart.
   await page.getByTestId('fills').getByText(orderId).waitFor({ timeout: 15_000 })

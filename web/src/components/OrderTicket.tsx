@@ -11,7 +11,7 @@ type Kind = 'market' | 'limit'
 /** The fee in whichever assets it is taken (input, output or both). */
 const feeText = (feeIn: bigint, inAsset: string, feeOut: bigint, outAsset: string): string =>
   [feeIn > 0n ? `${formatWad(feeIn, 6)} ${inAsset}` : '', feeOut > 0n || feeIn === 0n ? `${formatWad(feeOut, 6)} ${outAsset}` : ''].filter(Boolean).join(' + ')
-type Outcome = { ok: true; text: string } | { ok: false; text: string }
+type Outcome = { ok: true; text: string; latency?: string } | { ok: false; text: string }
 
 export function OrderTicket({ market, base, quote: quoteAsset, signedIn }: { market: string; base: string; quote: string; signedIn: boolean }) {
   const client = useClient()
@@ -87,8 +87,10 @@ export function OrderTicket({ market, base, quote: quoteAsset, signedIn }: { mar
       } else {
         params = { market, side, kind, amountIn: amountIn.toString(), limitPrice: limitPrice!.toString(), clientOrderId }
       }
-      const r = await client.request<{ orderId: string; status: string }>('placeOrder', params)
-      setOutcome({ ok: true, text: `${r.orderId} ${r.status}` })
+      const { result: r, roundTripMs, venueMs } = await client.requestTimed<{ orderId: string; status: string }>('placeOrder', params)
+      // How long it took, and how much of that the venue spent (the rest is the network and this page).
+      const latency = `round trip ${roundTripMs.toFixed(1)} ms${venueMs === undefined ? '' : ` · venue ${venueMs.toFixed(1)} ms`}`
+      setOutcome({ ok: true, text: `${r.orderId} ${r.status}`, latency })
       if (kind === 'market') setAmountText('')
     } catch (err) {
       setOutcome({ ok: false, text: err instanceof ProtocolError ? `${err.code}: ${err.message}` : String(err) })
@@ -157,6 +159,11 @@ export function OrderTicket({ market, base, quote: quoteAsset, signedIn }: { mar
       {outcome && (
         <p className={outcome.ok ? 'ok' : 'error'} data-testid="order-outcome">
           {outcome.text}
+        </p>
+      )}
+      {outcome?.ok && outcome.latency && (
+        <p className="muted" data-testid="order-latency">
+          {outcome.latency}
         </p>
       )}
     </section>

@@ -89,6 +89,14 @@ describe('ProtocolClient against a real gateway', () => {
     await assert.rejects(c.request('quote', { market: 'sNOPE', side: 'buy', amountIn: '1' }), (err: unknown) => err instanceof ProtocolError && err.code === 'UNKNOWN_MARKET')
   })
 
+  test('requestTimed: the result, the round trip, and the venue\'s share of it from the answer\'s usDiff', async () => {
+    const c = await connected()
+    const timed = await c.requestTimed<{ amountOut: string }>('quote', { market: 'sETH', side: 'buy', amountIn: '1000000000000000000000' })
+    assert.ok(BigInt(timed.result.amountOut) > 0n)
+    assert.ok(timed.venueMs !== undefined && timed.venueMs > 0, `venue ${timed.venueMs} ms`)
+    assert.ok(timed.roundTripMs + 0.01 >= timed.venueMs, `round trip ${timed.roundTripMs} ms, venue ${timed.venueMs} ms`)
+  })
+
   test('subscribe delivers the snapshot then updates; a crafted gap resubscribes for a fresh snapshot', async () => {
     const c = await connected()
     const seen: Push[] = []

@@ -64,8 +64,18 @@ type Handler = (push: Push) => void
 export type WebSocketFactory = (url: string) => WebSocket
 
 interface Pending {
-  resolve: (value: unknown) => void
+  resolve: (answer: TimedAnswer<unknown>) => void
   reject: (err: Error) => void
+  /** When the request left (performance.now()). */
+  sentAt: number
+}
+
+/** A result, how long the request took from here and back, and how much of that the venue spent
+ *  between reading it and writing the answer (its `usDiff`; absent from a gateway without it). */
+export interface TimedAnswer<T> {
+  result: T
+  roundTripMs: number
+  venueMs?: number
 }
 
 /** A protocol v1 connection that survives reconnects and gaps. */
@@ -146,12 +156,17 @@ export class ProtocolClient {
   }
 
   /** Sends a request and resolves with its result (rejects with ProtocolError on an error answer). */
-  request<T>(method: string, params?: Record<string, unknown>): Promise<T> {
+  async request<T>(method: string, params?: Record<string, unknown>): Promise<T> {
+    return (await this.requestTimed<T>(method, params)).result
+  }
+
+  /** As `request`, with the round trip and the venue's share of it. */
+  requestTimed<T>(method: string, params?: Record<string, unknown>): Promise<TimedAnswer<T>> {
     const ws = this.ws
     if (!ws || ws.readyState !== 1) return Promise.reject(new ProtocolError('DISCONNECTED', 'not connected'))
     const id = this.nextId++
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+    return new Promise<TimedAnswer<T>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (answer: TimedAnswer<unknown>) => void, reject, sentAt: performance.now() })
       ws.send(JSON.stringify(params === undefined ? { method, id } : { method, id, params }))
     })
   }
@@ -176,7 +191,7 @@ export class ProtocolClient {
 
   /** Handles one frame from the server (public for tests that feed frames). */
   receive(text: string): void {
-    let frame: { id?: number | string | null; result?: unknown; error?: { code: string; message: string }; channel?: string }
+    let frame: { id?: number | string | null; result?: unknown; error?: { code: string; message: string }; channel?: string; usDiff?: number }
     try {
       frame = JSON.parse(text)
     } catch {
@@ -188,7 +203,7 @@ export class ProtocolClient {
     if (!p) return
     this.pending.delete(frame.id)
     if (frame.error) p.reject(new ProtocolError(frame.error.code, frame.error.message))
-    else p.resolve(frame.result)
+    else p.resolve({ result: frame.result, roundTripMs: performance.now() - p.sentAt, ...(typeof frame.usDiff === 'number' ? { venueMs: frame.usDiff / 1000 } : {}) })
   }
 
   private onPush(push: Push): void {
