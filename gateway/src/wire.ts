@@ -35,7 +35,7 @@ export function timing(readAt: number, writtenAt = performance.now()): Timing {
 
 /** A successful response; order methods add the key's remaining order quota. */
 export const resultFrame = (id: string | number, result: unknown, quota: { orders: number } | undefined, t: Timing): string =>
-  encode(quota ? { id, result, quota, usIn: t.usIn, usOut: t.usOut, usDiff: t.usDiff } : { id, result, usIn: t.usIn, usOut: t.usOut, usDiff: t.usDiff })
+  encode({ id, result, quota, usIn: t.usIn, usOut: t.usOut, usDiff: t.usDiff }) // JSON leaves an undefined quota out
 
 /** An error response (`id` null when the request had none that could be read). */
 export const errorFrame = (id: string | number | null, error: WireError, t: Timing): string => encode({ id, error, usIn: t.usIn, usOut: t.usOut, usDiff: t.usDiff })
