@@ -1,6 +1,6 @@
-// Order round trip through the gateway: a market maker (gateway-orders.worker.ts, its own thread)
-// places market orders over WebSocket at a fixed offered rate on a funded account, on the default
-// PGlite venue and on PostgreSQL when reachable (FLUXION_BENCH_DATABASE_URL, else the test
+// Order round trip through the gateway: a market maker (bench/mm-client, a Rust process of its
+// own) places market orders over WebSocket at a fixed offered rate on a funded account, on the
+// default PGlite venue and on PostgreSQL when reachable (FLUXION_BENCH_DATABASE_URL, else the test
 // database). Measured: send → response latency at the client, and, inside the same run, the
 // engine's durable acknowledgement (venue.submit, from call to resolution) of the same orders,
 // so the gateway's share (validation, auth, rate limits, the socket both ways) is the difference;
@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { build, decodeFromCompressedBase64, type Histogram } from 'hdr-histogram-js'
+import { build, type Histogram } from 'hdr-histogram-js'
 import pg from 'pg'
 import { pino } from 'pino'
 import type { Command } from '../engine/src/commands.js'
@@ -22,22 +22,39 @@ import { startGateway } from '../gateway/src/server.js'
 import { cpuSample, cpuShare, percent, type CpuShare, type ThreadShare } from './cpu-share.js'
 import { describeGc, gcRecording, type GcSummary } from './gc-profile.js'
 import { monotonicMs } from './gateway-fanout-shared.js'
-import type { OrdersReport, OrdersRun, OrdersWorkerData } from './gateway-orders.worker.js'
-import { tsWorker } from './ts-worker.js'
+import { histogramOf, marketMakerBinary, runMarketMaker, shareAtMost, slowestSplit, type MarketMakerRun, type SlowestSplit } from './mm-client.js'
 
 applyLatencyV8Flags() // as `npm start` runs
-// The client threads started below begin at the same priority: they stand in for the market
+// The client processes started below begin at the same priority: they stand in for the market
 // makers' own machines, which do not queue behind this one's background threads.
 const threadPriority = raiseThreadPriority()
+const marketMaker = marketMakerBinary()
 
 const RATES = (process.env.BENCH_ORDERS_RATES ?? '1000,5000').split(',').map(Number)
 const SECONDS = Number(process.env.BENCH_ORDERS_SECONDS ?? 10)
 // Runs at each rate, back to back: on a shared machine one run's p99 is one sample, and the
 // target holds only if every run meets it.
 const REPEATS = Number(process.env.BENCH_ORDERS_REPEATS ?? 3)
+interface Pacing {
+  name: 'bursts' | 'spaced'
+  /** The client's send timer (ms); none sends each order at its own moment. */
+  tickMs?: number
+}
+function pacing(name: string): Pacing {
+  if (name === 'bursts') return { name, tickMs: 1 }
+  if (name === 'spaced') return { name }
+  throw new Error(`BENCH_ORDERS_PACINGS: unknown pacing ${name} (bursts or spaced)`)
+}
+/** How the client spaces its sends, each run at each rate: `bursts` sends every order due within a
+ *  1 ms timer tick in one write (5 at a time at 5,000/s, as a market maker requoting does, and as
+ *  a client on a millisecond timer must), `spaced` sends each at its own moment (every 200 µs at
+ *  5,000/s), so every order crosses the whole path alone. */
+const PACINGS = (process.env.BENCH_ORDERS_PACINGS ?? 'bursts,spaced').split(',').map(pacing)
 const DATABASE_URL = process.env.FLUXION_BENCH_DATABASE_URL ?? TEST_DATABASE_URL
 const T0 = 1_700_000_000_000
 const TARGET = { offeredPerSecond: 5000, p99Ms: 2 }
+/** Bounds (ms) for the share of answers the gateway wrote within them. */
+const GATEWAY_BOUNDS_MS = [0.1, 0.25, 0.5, 1, 2, 5, 10]
 
 type Summary = { count: number; p50: number; p90: number; p99: number; max: number }
 const summary = (h: Histogram): Summary => ({
@@ -50,18 +67,19 @@ const summary = (h: Histogram): Summary => ({
 
 interface Run {
   store: string
+  pacing: Pacing['name']
   offeredPerSecond: number
   ordersPerSecond: number
   ok: number
   errors: Record<string, number>
   /** Client: from the send to the response. The client sends on its own clock whatever the
-   *  responses do (open loop, its own thread), so a stalled gateway still shows here. */
+   *  responses do (open loop, its own process), so a stalled gateway still shows here. */
   roundTripMs: Summary
-  /** Client: from the moment the order fell due; adds the client's 1–2 ms timer granularity. */
+  /** Client: from the moment the order fell due; adds any lateness of the client's send. */
   roundTripFromDueMs: Summary
   /** Engine: venue.submit of the same orders, call to durable acknowledgement. */
   engineAckMs: Summary
-  /** The gateway alone: `quote` requests at the same rate on the same connection (no engine write), from send and from due. */
+  /** The gateway alone: `quote` requests at the same rate (no engine write), from send and from due. */
   quoteRoundTripMs: Summary
   quoteRoundTripFromDueMs: Summary
   /** Events per durable batch (group commit) over the run. */
@@ -70,11 +88,10 @@ interface Run {
    *  bound, from reading the frame to writing the answer. What the round trip adds beyond it is
    *  the kernel's socket path and both threads' scheduling. */
   gatewayAnsweredWithinMs: Record<string, number>
-  /** The slowest 1% of order round trips: their mean, and how it splits (usDiff) between the
-   *  gateway, from reading the request to writing the answer, and everything else (the client,
-   *  the socket path both ways, and the wait before the gateway's thread read the request). */
-  slowestPercent: OrdersReport['slowest']
-  /** Where the CPU went during the order run (Linux); the client's thread is in this process too. */
+  /** The slowest 1% of order round trips: their mean, and how it splits between the way to the
+   *  gateway, the gateway itself (usDiff) and the way back (see SlowestSplit). */
+  slowestPercent: SlowestSplit
+  /** Where the CPU went during the order run (Linux): this process (venue and gateway), and the client's thread in its own. */
   cpu?: CpuShare
   clientThread?: ThreadShare
   /** The gateway thread's garbage collections during the order run. */
@@ -98,64 +115,44 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
     }
     const limits = { messagesPerSecond: 1_000_000, messageBurst: 1_000_000, ordersPerSecond: 1_000_000, orderBurst: 1_000_000 }
     const gateway = await startGateway({ venue, port: 0, logger: pino({ level: 'silent' }), defaultMetrics: false, apiKeys: { 'mm-key': { account: 'mm', secret: 'mm-secret' } }, rateLimits: limits })
-    const data: OrdersWorkerData = { url: gateway.url, apiKey: 'mm-key', secret: 'mm-secret', market: 'sETH', buyQuote: String(100n * WAD), sellBase: String((WAD * 499n) / 10_000n) }
-    const worker = tsWorker(new URL('./gateway-orders.worker.ts', import.meta.url), { workerData: data })
-    // The worker's next message, or its error; whichever comes, the other listener goes.
-    const next = <T>() =>
-      new Promise<T>((resolve, reject) => {
-        const fail = (err: unknown) => {
-          worker.off('message', done)
-          reject(err)
-        }
-        const done = (message: T) => {
-          worker.off('error', fail)
-          resolve(message)
-        }
-        worker.once('message', done)
-        worker.once('error', fail)
-      })
+    const client = { url: gateway.url, apiKey: 'mm-key', secret: 'mm-secret', market: 'sETH', buyQuote: String(100n * WAD) }
+    const ask = (r: Pick<MarketMakerRun, 'method' | 'rate' | 'seconds' | 'tickMs'>) => runMarketMaker(marketMaker, { ...client, ...r })
     try {
-      await next<'ready'>()
-      const ask = (r: OrdersRun) => {
-        worker.postMessage(r)
-        return next<OrdersReport>()
-      }
       await ask({ method: 'placeOrder', rate: RATES[0]!, seconds: 1 }) // warm-up
-      for (const rate of RATES.flatMap((r) => Array<number>(REPEATS).fill(r))) {
-        const quotes = await ask({ method: 'quote', rate, seconds: Math.min(SECONDS, 5) })
+      for (const [rate, { name, tickMs }] of RATES.flatMap((r) => PACINGS.flatMap((p) => Array<[number, Pacing]>(REPEATS).fill([r, p])))) {
+        const quotes = await ask({ method: 'quote', rate, seconds: Math.min(SECONDS, 5), tickMs })
         engineAck = build({ numberOfSignificantValueDigits: 3 })
         const batches = venue.log.stats.batches
         const events = venue.log.stats.events
         const cpuAtStart = cpuSample()
         const recording = gcRecording()
-        const r = await ask({ method: 'placeOrder', rate, seconds: SECONDS })
+        const r = await ask({ method: 'placeOrder', rate, seconds: SECONDS, tickMs })
         const cpu = cpuShare(cpuAtStart)
         const gc = recording.stop()
         const run: Run = {
           store,
+          pacing: name,
           offeredPerSecond: rate,
           ordersPerSecond: r.ok / r.seconds,
           ok: r.ok,
           errors: r.errors,
-          roundTripMs: summary(decodeFromCompressedBase64(r.fromSend)),
-          roundTripFromDueMs: summary(decodeFromCompressedBase64(r.fromDue)),
+          roundTripMs: summary(histogramOf(r.roundTripUs)),
+          roundTripFromDueMs: summary(histogramOf(r.fromDueUs)),
           engineAckMs: summary(engineAck),
-          quoteRoundTripMs: summary(decodeFromCompressedBase64(quotes.fromSend)),
-          quoteRoundTripFromDueMs: summary(decodeFromCompressedBase64(quotes.fromDue)),
+          quoteRoundTripMs: summary(histogramOf(quotes.roundTripUs)),
+          quoteRoundTripFromDueMs: summary(histogramOf(quotes.fromDueUs)),
           averageBatch: (venue.log.stats.events - events) / Math.max(1, venue.log.stats.batches - batches),
-          gatewayAnsweredWithinMs: r.gatewayWithinMs,
-          slowestPercent: r.slowest,
+          gatewayAnsweredWithinMs: Object.fromEntries(GATEWAY_BOUNDS_MS.map((ms) => [String(ms), shareAtMost(r.gatewayUs, ms * 1000)])),
+          slowestPercent: slowestSplit(r, 0.01),
           cpu,
           clientThread: r.clientThread,
           gc,
         }
         runs.push(run)
         const f = (s: Summary) => `p50 ${s.p50.toFixed(2)} p99 ${s.p99.toFixed(2)} max ${s.max.toFixed(2)} ms`
-        console.log(`${store.padEnd(10)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}   gateway answered within 1/2/5 ms ${[1, 2, 5].map((ms) => percent(r.gatewayWithinMs[String(ms)] ?? 0, 2)).join('/')}   slowest 1% ${r.slowest.roundTripMs.toFixed(2)} ms: gateway ${r.slowest.gatewayMs.toFixed(2)}, outside ${r.slowest.outsideMs.toFixed(2)}${cpu ? `   main thread busy ${percent(cpu.mainThreadBusy)}, waiting ${percent(cpu.mainThreadWaiting)}, process ${cpu.processCores.toFixed(2)} of ${cpu.machineCores} cores` : ''}${r.clientThread ? `, client thread busy ${percent(r.clientThread.busy)}, waiting ${percent(r.clientThread.waiting)}` : ''}   ${describeGc(gc)}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
+        console.log(`${store.padEnd(10)} ${name.padEnd(6)} ${rate.toLocaleString('en').padStart(6)}/s offered ${Math.round(run.ordersPerSecond).toLocaleString('en').padStart(6)}/s done  round trip ${f(run.roundTripMs)}   engine ack ${f(run.engineAckMs)}   quote round trip ${f(run.quoteRoundTripMs)}   batch ${run.averageBatch.toFixed(1)}   gateway answered within 1/2/5 ms ${[1, 2, 5].map((ms) => percent(run.gatewayAnsweredWithinMs[String(ms)] ?? 0, 2)).join('/')}   slowest 1% ${run.slowestPercent.roundTripMs.toFixed(2)} ms: to the gateway ${run.slowestPercent.inboundMs.toFixed(2)}, in it ${run.slowestPercent.gatewayMs.toFixed(2)}, back ${run.slowestPercent.outboundMs.toFixed(2)}${cpu ? `   main thread busy ${percent(cpu.mainThreadBusy)}, waiting ${percent(cpu.mainThreadWaiting)}, process ${cpu.processCores.toFixed(2)} of ${cpu.machineCores} cores` : ''}${r.clientThread ? `, client thread busy ${percent(r.clientThread.busy)}, waiting ${percent(r.clientThread.waiting)}` : ''}   ${describeGc(gc)}${Object.keys(r.errors).length ? `  errors ${JSON.stringify(r.errors)}` : ''}`)
       }
     } finally {
-      worker.postMessage('close')
-      await worker.terminate()
       await gateway.close()
     }
   } finally {
@@ -196,14 +193,16 @@ if (await reachable(DATABASE_URL)) {
 } else skipped.push('PostgreSQL: not reachable at FLUXION_BENCH_DATABASE_URL or the test database URL')
 
 const metTarget = (r: Run) => r.roundTripMs.p99 <= TARGET.p99Ms && r.ordersPerSecond >= r.offeredPerSecond * 0.98
-// Each store's runs at the target rate side by side.
-const atTarget = [...new Set(runs.map((r) => r.store))].map((store) => {
-  const mine = runs.filter((r) => r.store === store && r.offeredPerSecond === TARGET.offeredPerSecond)
-  const p99Ms = mine.map((r) => r.roundTripMs.p99)
-  const met = mine.filter(metTarget).length
-  console.log(`${store.padEnd(10)} at ${TARGET.offeredPerSecond.toLocaleString('en')} orders/s: round trip p99 ${p99Ms.map((p) => p.toFixed(2)).join(' / ')} ms over ${p99Ms.length} runs, ≤ ${TARGET.p99Ms} ms in ${met}`)
-  return { store, roundTripP99Ms: p99Ms, runsMeetingTarget: met }
-})
+// Each store's runs at the target rate side by side, for each pacing.
+const atTarget = [...new Set(runs.map((r) => r.store))].flatMap((store) =>
+  PACINGS.map(({ name: pacing }) => {
+    const mine = runs.filter((r) => r.store === store && r.pacing === pacing && r.offeredPerSecond === TARGET.offeredPerSecond)
+    const p99Ms = mine.map((r) => r.roundTripMs.p99)
+    const met = mine.filter(metTarget).length
+    console.log(`${store.padEnd(10)} ${pacing.padEnd(6)} at ${TARGET.offeredPerSecond.toLocaleString('en')} orders/s: round trip p99 ${p99Ms.map((p) => p.toFixed(2)).join(' / ')} ms over ${p99Ms.length} runs, ≤ ${TARGET.p99Ms} ms in ${met}`)
+    return { store, pacing, roundTripP99Ms: p99Ms, runsMeetingTarget: met }
+  }),
+)
 
 const report = {
   suite: 'gateway-orders',
@@ -212,7 +211,7 @@ const report = {
   machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform, loadAverage1m: load },
   v8Flags: LATENCY_V8_FLAGS,
   threadPriority,
-  setup: { seconds: SECONDS, repeats: REPEATS, client: 'one ws connection in a worker thread, HMAC-signed API key, market orders on sETH with minOut at 1% slippage', latency: 'round trip from send (open loop: sends never wait for responses); from due also recorded; engine ack = venue.submit of the same orders; quote = the gateway without the durable write' },
+  setup: { seconds: SECONDS, repeats: REPEATS, client: 'bench/mm-client (Rust, its own process): one WebSocket connection per run, HMAC-signed API key, market orders on sETH with minOut at 1% slippage', pacings: Object.fromEntries(PACINGS.map((p) => [p.name, p.tickMs === undefined ? 'each order sent at its own due moment' : `the orders due within each ${p.tickMs} ms timer tick sent together, in one write`])), latency: 'round trip from send (open loop: sends never wait for responses); from due also recorded; engine ack = venue.submit of the same orders; quote = the gateway without the durable write' },
   target: { ...TARGET, note: 'issue 5: order round trip p99 ≤ 2 ms at 5,000 orders/s' },
   atTarget,
   runs: runs.map((r) => ({ ...r, targetMet: r.offeredPerSecond >= TARGET.offeredPerSecond ? metTarget(r) : undefined })),
