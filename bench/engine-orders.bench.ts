@@ -152,7 +152,7 @@ async function load(store: string, venue: Venue, mode: 'open' | 'closed', rate =
 const STORES = {
   PGlite: () => {
     const dir = mkdtempSync(join(tmpdir(), 'fluxion-bench-'))
-    return { options: { dataDir: dir, databaseUrl: '', redisUrl: '' }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) }
+    return { options: { dataDir: join(dir, 'data'), databaseUrl: '', redisUrl: '' }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) }
   },
   PostgreSQL: () => {
     const schema = uniqueName('bench_engine')

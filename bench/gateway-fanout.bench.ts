@@ -46,7 +46,7 @@ const TARGET_RATIO = 3
 
 // --- the venue and the publication clock --------------------------------------------------------
 const dir = mkdtempSync(join(tmpdir(), 'fluxion-bench-fanout-'))
-const venue = await Venue.open({ dataDir: dir, databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => T0, snapshotEvery: 0 })
+const venue = await Venue.open({ dataDir: join(dir, 'data'), databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => T0, snapshotEvery: 0 })
 await seedVenue(venue, T0)
 const shared = fanoutShared(WORKERS)
 let fillsPublished = 0

@@ -177,7 +177,7 @@ const skipped: string[] = []
 const dir = mkdtempSync(join(tmpdir(), 'fluxion-bench-orders-'))
 const load = [loadavg()[0]!]
 try {
-  runs.push(...(await measure('PGlite', { dataDir: dir, databaseUrl: '', redisUrl: '' })))
+  runs.push(...(await measure('PGlite', { dataDir: join(dir, 'data'), databaseUrl: '', redisUrl: '' })))
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

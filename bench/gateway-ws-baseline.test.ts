@@ -19,7 +19,7 @@ let server: WsBaseline
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fluxion-ws-baseline-'))
-  venue = await Venue.open({ dataDir: dir, databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => T0 })
+  venue = await Venue.open({ dataDir: join(dir, 'data'), databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => T0 })
   await seedVenue(venue, T0)
   server = await startWsBaseline({ venue, now: () => T0 })
 })

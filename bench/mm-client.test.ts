@@ -23,7 +23,7 @@ let client: Omit<MarketMakerRun, 'method' | 'rate' | 'seconds'>
 before(async () => {
   binary = marketMakerBinary()
   dir = mkdtempSync(join(tmpdir(), 'fluxion-mm-client-'))
-  venue = await Venue.open({ dataDir: dir, databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => T0 })
+  venue = await Venue.open({ dataDir: join(dir, 'data'), databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => T0 })
   await seedVenue(venue, T0, 'mm')
   const limits = { messagesPerSecond: 100_000, messageBurst: 100_000, ordersPerSecond: 100_000, orderBurst: 100_000 }
   gateway = await startGateway({ venue, port: 0, logger: pino({ level: 'silent' }), defaultMetrics: false, apiKeys: { 'mm-key': { account: 'mm', secret: 'mm-secret' } }, rateLimits: limits })

@@ -83,7 +83,7 @@ function venueSuite(name: string, options: () => { venue: VenueOptions; redis?: 
 
 venueSuite('PGlite, in-process bus', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fluxion-venue-'))
-  return { venue: { dataDir: dir, databaseUrl: '', redisUrl: '' }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) }
+  return { venue: { dataDir: join(dir, 'data'), databaseUrl: '', redisUrl: '' }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) }
 })
 
 venueSuite('PostgreSQL, Redis bus', () => {

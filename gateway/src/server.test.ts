@@ -36,7 +36,7 @@ describe('gateway protocol v1', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fluxion-gateway-'))
-    venue = await Venue.open({ dataDir: dir, databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => now.t })
+    venue = await Venue.open({ dataDir: join(dir, 'data'), databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => now.t })
     await seedVenue(venue, now.t)
     gateway = await startGateway({
       venue,

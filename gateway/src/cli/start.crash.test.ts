@@ -55,7 +55,8 @@ async function checkRecovery(open: () => ReturnType<typeof openEventStore>, acke
 }
 
 test('PGlite: a SIGKILLed engine loses no acknowledged fill and recovers to the replayed state', { timeout: 240_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fluxion-crash-'))
+  const root = mkdtempSync(join(tmpdir(), 'fluxion-crash-'))
+  const dir = join(root, 'data') // its journal and lock lie beside it, in root
   try {
     const env = { DATABASE_URL: '', REDIS_URL: '' }
     const first = await runAndKill(['--data-dir', dir], env, 1500)
@@ -65,7 +66,7 @@ test('PGlite: a SIGKILLed engine loses no acknowledged fill and recovers to the 
     assert.ok(Math.min(...second) > Math.max(...first))
     await checkRecovery(() => openEventStore({ dataDir: dir }), [...first, ...second])
   } finally {
-    rmSync(dir, { recursive: true, force: true })
+    rmSync(root, { recursive: true, force: true })
   }
 })
 

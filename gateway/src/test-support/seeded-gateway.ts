@@ -22,7 +22,7 @@ export interface SeededGateway {
 export async function startSeededGateway(options: Omit<GatewayOptions, 'venue' | 'now'> = {}, t0 = 1_700_000_000_000): Promise<SeededGateway> {
   const now = { t: t0 }
   const dir = mkdtempSync(join(tmpdir(), 'fluxion-gateway-'))
-  const venue = await Venue.open({ dataDir: dir, databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => now.t })
+  const venue = await Venue.open({ dataDir: join(dir, 'data'), databaseUrl: '', redisUrl: '', genesis: demoGenesis(), now: () => now.t })
   await seedVenue(venue, now.t)
   const gateway = await startGateway({ port: 0, logger: pino({ level: 'silent' }), defaultMetrics: false, ...options, venue, now: () => now.t })
   return {

@@ -66,7 +66,7 @@ describe('ProtocolClient against a real gateway', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fluxion-web-protocol-'))
-    venue = await Venue.open({ dataDir: dir, databaseUrl: '', redisUrl: '', genesis: demoGenesis() })
+    venue = await Venue.open({ dataDir: join(dir, 'data'), databaseUrl: '', redisUrl: '', genesis: demoGenesis() })
     await seedVenue(venue, Date.now())
     gateway = await startGateway({ venue, port: 0, apiKeys: { 'amy-key': { account: 'amy' } }, logger: pino({ level: 'silent' }), defaultMetrics: false })
   })
