@@ -71,16 +71,23 @@ struct ThreadShare {
     waiting: f64,
 }
 
-/// The part of an answer the client reads.
+/// What the client reads of an answer to a timed request (its result is skipped unparsed).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Answer {
     id: Option<u64>,
     error: Option<ErrorBody>,
-    result: Option<serde_json::Value>,
     us_in: Option<i64>,
     us_out: Option<i64>,
     us_diff: Option<u64>,
+}
+
+/// An answer to a set-up request, result and all.
+#[derive(Deserialize)]
+struct Reply {
+    id: Option<u64>,
+    error: Option<ErrorBody>,
+    result: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -96,9 +103,14 @@ const DRAIN: Duration = Duration::from_secs(10);
 
 fn main() {
     let arg = std::env::args().nth(1).unwrap_or_default();
-    let outcome = serde_json::from_str::<Run>(&arg).map_err(|e| format!("bad run (JSON argument): {e}").into()).and_then(|run| measure(&run));
+    let outcome = serde_json::from_str::<Run>(&arg)
+        .map_err(|e| format!("bad run (JSON argument): {e}").into())
+        .and_then(|run| measure(&run));
     match outcome {
-        Ok(report) => println!("{}", serde_json::to_string(&report).expect("a report serializes")),
+        Ok(report) => println!(
+            "{}",
+            serde_json::to_string(&report).expect("a report serializes")
+        ),
         Err(err) => {
             eprintln!("fluxion-mm-client: {err}");
             std::process::exit(1);
@@ -122,11 +134,25 @@ fn measure(run: &Run) -> Result<Report, Fail> {
     let first_id = 1_000_000u64; // above the set-up requests' ids
     let mut sent_at = vec![Instant::now(); total];
     let mut sent_wall_us = vec![0i64; total];
-    let mut due_at = vec![Instant::now(); total];
-    let mut report = Report { sent: 0, ok: 0, errors: BTreeMap::new(), seconds: 0.0, round_trip_us: Vec::with_capacity(total), from_due_us: Vec::with_capacity(total), gateway_us: Vec::with_capacity(total), inbound_us: Vec::with_capacity(total), outbound_us: Vec::with_capacity(total), client_thread: None };
+    let mut report = Report {
+        sent: 0,
+        ok: 0,
+        errors: BTreeMap::new(),
+        seconds: 0.0,
+        round_trip_us: Vec::with_capacity(total),
+        from_due_us: Vec::with_capacity(total),
+        gateway_us: Vec::with_capacity(total),
+        inbound_us: Vec::with_capacity(total),
+        outbound_us: Vec::with_capacity(total),
+        client_thread: None,
+    };
     let mut answered = 0;
     let cpu_start = thread_schedstat();
-    let schedule = Schedule { started: Instant::now(), rate: run.rate, tick: run.tick_ms.map(|ms| ms / 1000.0) };
+    let schedule = Schedule {
+        started: Instant::now(),
+        rate: run.rate,
+        tick: run.tick_ms.map(|ms| ms / 1000.0),
+    };
     let started = schedule.started;
     let mut unflushed = false; // bytes the socket would not take yet
     while answered < total {
@@ -135,8 +161,12 @@ fn measure(run: &Run) -> Result<Report, Fail> {
         let batch = report.sent;
         while report.sent < total && schedule.leaves(report.sent) <= now {
             let i = report.sent;
-            ws.write(Message::text(format!("{{\"method\":\"{}\",\"id\":{},\"params\":{}}}", run.method, first_id + i as u64, bodies[i % 2])))?;
-            due_at[i] = schedule.due(i);
+            ws.write(Message::text(format!(
+                "{{\"method\":\"{}\",\"id\":{},\"params\":{}}}",
+                run.method,
+                first_id + i as u64,
+                bodies[i % 2]
+            )))?;
             report.sent += 1;
         }
         if report.sent > batch || unflushed {
@@ -151,17 +181,28 @@ fn measure(run: &Run) -> Result<Report, Fail> {
                 Ok(Message::Text(text)) => {
                     let (done, done_wall) = (Instant::now(), wall_us());
                     let answer: Answer = serde_json::from_str(text.as_str())?;
-                    let Some(i) = answer.id.and_then(|id| id.checked_sub(first_id)).map(|i| i as usize).filter(|&i| i < report.sent) else { continue };
+                    let Some(i) = answer
+                        .id
+                        .and_then(|id| id.checked_sub(first_id))
+                        .map(|i| i as usize)
+                        .filter(|&i| i < report.sent)
+                    else {
+                        continue;
+                    };
                     answered += 1;
                     match answer.error {
                         Some(e) => *report.errors.entry(e.code).or_default() += 1,
                         None => {
                             report.ok += 1;
                             report.round_trip_us.push(micros(done - sent_at[i]));
-                            report.from_due_us.push(micros(done - due_at[i]));
+                            report.from_due_us.push(micros(done - schedule.due(i)));
                             report.gateway_us.push(answer.us_diff.unwrap_or(0) as u32);
-                            report.inbound_us.push(answer.us_in.map_or(0, |t| t - sent_wall_us[i]));
-                            report.outbound_us.push(answer.us_out.map_or(0, |t| done_wall - t));
+                            report
+                                .inbound_us
+                                .push(answer.us_in.map_or(0, |t| t - sent_wall_us[i]));
+                            report
+                                .outbound_us
+                                .push(answer.us_out.map_or(0, |t| done_wall - t));
                         }
                     }
                 }
@@ -176,14 +217,23 @@ fn measure(run: &Run) -> Result<Report, Fail> {
         }
         // Sleep until the next request falls due or an answer arrives.
         let now = Instant::now();
-        let until = if report.sent < total { schedule.leaves(report.sent) } else { started + Duration::from_secs_f64(run.seconds) + DRAIN };
+        let until = if report.sent < total {
+            schedule.leaves(report.sent)
+        } else {
+            started + Duration::from_secs_f64(run.seconds) + DRAIN
+        };
         if report.sent == total && now >= until {
-            return Err(format!("{} of {total} answers missing {DRAIN:?} after the last request", total - answered).into());
+            return Err(format!(
+                "{} of {total} answers missing {DRAIN:?} after the last request",
+                total - answered
+            )
+            .into());
         }
         wait_readable(fd, until.saturating_duration_since(now), unflushed)?;
     }
     report.seconds = started.elapsed().as_secs_f64();
-    report.client_thread = cpu_start.and_then(|start| thread_schedstat().map(|end| share(start, end)));
+    report.client_thread =
+        cpu_start.and_then(|start| thread_schedstat().map(|end| share(start, end)));
     let _ = ws.close(None);
     Ok(report)
 }
@@ -205,31 +255,45 @@ impl Schedule {
     fn leaves(&self, i: usize) -> Instant {
         match self.tick {
             None => self.due(i),
-            Some(tick) => self.started + Duration::from_secs_f64(((i as f64 / self.rate) / tick).ceil() * tick),
+            Some(tick) => {
+                self.started
+                    + Duration::from_secs_f64(((i as f64 / self.rate) / tick).ceil() * tick)
+            }
         }
     }
 }
 
 fn connect(url: &str) -> Result<Socket, Fail> {
-    let host = url.strip_prefix("ws://").and_then(|rest| rest.split('/').next()).ok_or("the url must be ws://host:port/path")?;
+    let host = url
+        .strip_prefix("ws://")
+        .and_then(|rest| rest.split('/').next())
+        .ok_or("the url must be ws://host:port/path")?;
     let stream = TcpStream::connect(host)?;
     stream.set_nodelay(true)?;
-    let (ws, _) = tungstenite::client::client(url, stream).map_err(|e| format!("WebSocket handshake: {e}"))?;
+    let (ws, _) = tungstenite::client::client(url, stream)
+        .map_err(|e| format!("WebSocket handshake: {e}"))?;
     Ok(ws)
 }
 
 /// Sends one request (blocking) and returns its result, or its error code as the failure.
-fn call(ws: &mut Socket, id: u64, method: &str, params: serde_json::Value) -> Result<serde_json::Value, Fail> {
-    ws.send(Message::text(serde_json::json!({ "method": method, "id": id, "params": params }).to_string()))?;
+fn call(
+    ws: &mut Socket,
+    id: u64,
+    method: &str,
+    params: serde_json::Value,
+) -> Result<serde_json::Value, Fail> {
+    ws.send(Message::text(
+        serde_json::json!({ "method": method, "id": id, "params": params }).to_string(),
+    ))?;
     loop {
         if let Message::Text(text) = ws.read()? {
-            let answer: Answer = serde_json::from_str(text.as_str())?;
-            if answer.id != Some(id) {
+            let reply: Reply = serde_json::from_str(text.as_str())?;
+            if reply.id != Some(id) {
                 continue;
             }
-            return match answer.error {
+            return match reply.error {
                 Some(e) => Err(format!("{method}: {}", e.code).into()),
-                None => Ok(answer.result.unwrap_or_default()),
+                None => Ok(reply.result.unwrap_or_default()),
             };
         }
     }
@@ -245,7 +309,12 @@ fn authenticate(ws: &mut Socket, run: &Run) -> Result<(), Fail> {
     let mut mac = Hmac::<Sha256>::new_from_slice(run.secret.as_bytes())?;
     mac.update(format!("{}\n{timestamp}\n{recv_window}\n{nonce}", run.api_key).as_bytes());
     let signature = hex::encode(mac.finalize().into_bytes());
-    call(ws, 1, "auth", serde_json::json!({ "apiKey": run.api_key, "timestamp": timestamp, "recvWindow": recv_window, "nonce": nonce, "signature": signature }))?;
+    call(
+        ws,
+        1,
+        "auth",
+        serde_json::json!({ "apiKey": run.api_key, "timestamp": timestamp, "recvWindow": recv_window, "nonce": nonce, "signature": signature }),
+    )?;
     Ok(())
 }
 
@@ -253,7 +322,10 @@ fn authenticate(ws: &mut Socket, run: &Run) -> Result<(), Fail> {
 /// the buy brings at the current price.
 fn request_bodies(ws: &mut Socket, run: &Run) -> Result<[String; 2], Fail> {
     let buy = quote(ws, 2, run, "buy", &run.buy_quote)?;
-    let brings: u128 = buy.amount_out.parse().map_err(|_| "quote: amountOut is not an integer")?;
+    let brings: u128 = buy
+        .amount_out
+        .parse()
+        .map_err(|_| "quote: amountOut is not an integer")?;
     let sell_base = (brings * 998 / 1000).to_string();
     let sell = quote(ws, 3, run, "sell", &sell_base)?;
     Ok([(buy, "buy", &run.buy_quote), (sell, "sell", &sell_base)].map(|(q, side, amount_in)| {
@@ -277,7 +349,12 @@ struct Quote {
 const SLIPPAGE_BPS: u32 = 100;
 
 fn quote(ws: &mut Socket, id: u64, run: &Run, side: &str, amount_in: &str) -> Result<Quote, Fail> {
-    let result = call(ws, id, "quote", serde_json::json!({ "market": run.market, "side": side, "amountIn": amount_in, "slippageBps": SLIPPAGE_BPS }))?;
+    let result = call(
+        ws,
+        id,
+        "quote",
+        serde_json::json!({ "market": run.market, "side": side, "amountIn": amount_in, "slippageBps": SLIPPAGE_BPS }),
+    )?;
     Ok(serde_json::from_value(result).map_err(|e| format!("quote: {e}"))?)
 }
 
@@ -292,8 +369,15 @@ fn would_block(result: tungstenite::Result<()>) -> Result<bool, Fail> {
 
 /// Blocks until the socket is readable (or writable, when bytes wait to go) or `timeout` passes.
 fn wait_readable(fd: i32, timeout: Duration, writable_too: bool) -> Result<(), Fail> {
-    let mut pollfd = libc::pollfd { fd, events: libc::POLLIN | if writable_too { libc::POLLOUT } else { 0 }, revents: 0 };
-    let ts = libc::timespec { tv_sec: timeout.as_secs() as libc::time_t, tv_nsec: timeout.subsec_nanos() as libc::c_long };
+    let mut pollfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN | if writable_too { libc::POLLOUT } else { 0 },
+        revents: 0,
+    };
+    let ts = libc::timespec {
+        tv_sec: timeout.as_secs() as libc::time_t,
+        tv_nsec: timeout.subsec_nanos() as libc::c_long,
+    };
     let rc = unsafe { libc::ppoll(&mut pollfd, 1, &ts, std::ptr::null()) };
     if rc < 0 {
         let err = std::io::Error::last_os_error();
@@ -306,7 +390,9 @@ fn wait_readable(fd: i32, timeout: Duration, writable_too: bool) -> Result<(), F
 
 /// µs since the Unix epoch, as the gateway's usIn and usOut count them.
 fn wall_us() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros() as i64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64)
 }
 
 fn micros(d: Duration) -> u32 {
@@ -323,5 +409,8 @@ fn thread_schedstat() -> Option<(Instant, u64, u64)> {
 fn share(start: (Instant, u64, u64), end: (Instant, u64, u64)) -> ThreadShare {
     let wall = (end.0 - start.0).as_nanos() as f64;
     let round3 = |x: f64| (x * 1000.0).round() / 1000.0;
-    ThreadShare { busy: round3((end.1 - start.1) as f64 / wall), waiting: round3((end.2 - start.2) as f64 / wall) }
+    ThreadShare {
+        busy: round3((end.1 - start.1) as f64 / wall),
+        waiting: round3((end.2 - start.2) as f64 / wall),
+    }
 }
