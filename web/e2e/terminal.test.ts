@@ -27,7 +27,7 @@ let log = ''
 
 /** Starts the program and resolves with the terminal URL from its banner. */
 function startTerminal(): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', program, '--data-dir', dir, '--port', '0', '--rate', '20', '--takers', '5', '--seed', '11', '--quiet'], {
+  child = spawn(process.execPath, ['--import', 'tsx', program, '--data-dir', join(dir, 'data'), '--port', '0', '--rate', '20', '--takers', '5', '--seed', '11', '--quiet'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

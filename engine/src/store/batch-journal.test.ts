@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -47,6 +47,42 @@ test(
     journal.append(encodeFrame(next)) // appends go on after it
     assert.deepEqual(journal.read(5), [batches[2], next])
     journal.close()
+  }),
+)
+
+test(
+  'with spareAhead a restart takes the file created ahead of it (or makes one when none is ready), reads the same, and close leaves no spare behind',
+  withDir(async (dir) => {
+    const path = join(dir, 'j')
+    const spare = `${path}.spare`
+    const journal = new BatchJournal(path, { spareAhead: true })
+    journal.open()
+    await journal.settled()
+    assert.ok(existsSync(spare), 'a spare file is made after open')
+    const batches = [batchOf(1, 3), batchOf(4, 2), batchOf(6, 4)]
+    for (const b of batches) journal.append(encodeFrame(b))
+    const spareInode = statSync(spare).ino
+    journal.restart([encodeFrame(batches[2]!)])
+    assert.equal(statSync(path).ino, spareInode, 'the spare became the journal')
+    assert.deepEqual(journal.read(5), [batches[2]])
+    // At once again, before the next spare is ready: the restart makes its own file.
+    const next = batchOf(10, 2)
+    journal.append(encodeFrame(next))
+    journal.restart([encodeFrame(next)])
+    assert.deepEqual(journal.read(9), [next])
+    const last = batchOf(12, 1)
+    journal.append(encodeFrame(last))
+    assert.deepEqual(journal.read(9), [next, last])
+    await journal.settled()
+    assert.ok(existsSync(spare), 'a spare is made again after a restart')
+    await journal.close()
+    assert.ok(!existsSync(spare) && !existsSync(`${path}.new`), 'no spare or new file left')
+    // Closed while its spare is still being made: that one is removed when it arrives.
+    const brief = new BatchJournal(path, { spareAhead: true })
+    brief.open()
+    await brief.close()
+    assert.ok(!existsSync(spare))
+    assert.deepEqual(brief.read(9), [next, last])
   }),
 )
 

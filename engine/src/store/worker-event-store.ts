@@ -106,7 +106,7 @@ export class WorkerEventStore implements PagedEventStore {
     this.#exited = new Promise((resolve) => worker.on('exit', (code) => (fail(`worker thread exited (code ${code})`), resolve())))
     try {
       await this.#call('open') // which takes in what the journal held (PgliteEventStore.open)
-      const journal = new BatchJournal(journalPath(this.dataDir))
+      const journal = new BatchJournal(journalPath(this.dataDir), { spareAhead: true })
       journal.open()
       this.#journal = journal
       this.#journalBytes = 0
@@ -114,8 +114,9 @@ export class WorkerEventStore implements PagedEventStore {
       this.#lastSeq = this.#ingestedSeq = (await this.#call('lastSeq')) as number
       this.#streams = new Map((await this.#call('streamPositions')) as Array<[string, number]>)
     } catch (err) {
-      this.#journal?.close()
+      const journal = this.#journal
       this.#journal = undefined
+      await journal?.close()
       await worker.terminate()
       throw err
     }
@@ -264,8 +265,9 @@ export class WorkerEventStore implements PagedEventStore {
   async close(): Promise<void> {
     if (!this.#worker) return
     await this.#ingested(this.#lastSeq).catch(() => undefined) // a failed log stays in the journal
-    this.#journal?.close()
+    const journal = this.#journal
     this.#journal = undefined
+    await journal?.close()
     await this.#call('close')
     await this.#exited
   }
