@@ -29,8 +29,8 @@ import { startWsBaseline } from './gateway-ws-baseline.js'
 import { tsWorker } from './ts-worker.js'
 
 applyLatencyV8Flags() // as `npm start` runs
-// The client threads started below begin at the same priority: they stand in for the market
-// makers' own machines, which do not queue behind this one's background threads.
+// The gateway's thread as `npm start` runs it. The client threads started below begin as ordinary
+// threads when it is real-time, and at its nice value when it only got a raised one.
 const threadPriority = raiseThreadPriority()
 
 const SUBSCRIBERS = Number(process.env.BENCH_FANOUT_SUBSCRIBERS ?? 1000)

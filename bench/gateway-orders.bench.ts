@@ -25,9 +25,10 @@ import { monotonicMs } from './gateway-fanout-shared.js'
 import { histogramOf, marketMakerBinary, runMarketMaker, shareAtMost, slowestSplit, type MarketMakerRun, type SlowestSplit } from './mm-client.js'
 
 applyLatencyV8Flags() // as `npm start` runs
-// The client processes started below begin at the same priority: they stand in for the market
-// makers' own machines, which do not queue behind this one's background threads.
 const threadPriority = raiseThreadPriority()
+// The client stands in for a market maker's own machine, which does not queue behind this one's
+// background threads: it runs at the real-time priority the gateway's thread got, if it got one.
+const clientPriority = threadPriority.policy === 'realtime' ? { rtPriority: threadPriority.rtPriority } : {}
 const marketMaker = marketMakerBinary()
 
 const RATES = (process.env.BENCH_ORDERS_RATES ?? '1000,5000').split(',').map(Number)
@@ -94,6 +95,8 @@ interface Run {
   /** Where the CPU went during the order run (Linux): this process (venue and gateway), and the client's thread in its own. */
   cpu?: CpuShare
   clientThread?: ThreadShare
+  /** How the client's process was scheduled (`fifo <priority>` or `ordinary`). */
+  clientScheduling: string
   /** The gateway thread's garbage collections during the order run. */
   gc: GcSummary
 }
@@ -115,7 +118,7 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
     }
     const limits = { messagesPerSecond: 1_000_000, messageBurst: 1_000_000, ordersPerSecond: 1_000_000, orderBurst: 1_000_000 }
     const gateway = await startGateway({ venue, port: 0, logger: pino({ level: 'silent' }), defaultMetrics: false, apiKeys: { 'mm-key': { account: 'mm', secret: 'mm-secret' } }, rateLimits: limits })
-    const client = { url: gateway.url, apiKey: 'mm-key', secret: 'mm-secret', market: 'sETH', buyQuote: String(100n * WAD) }
+    const client = { url: gateway.url, apiKey: 'mm-key', secret: 'mm-secret', market: 'sETH', buyQuote: String(100n * WAD), ...clientPriority }
     const ask = (r: Pick<MarketMakerRun, 'method' | 'rate' | 'seconds' | 'tickMs'>) => runMarketMaker(marketMaker, { ...client, ...r })
     try {
       await ask({ method: 'placeOrder', rate: RATES[0]!, seconds: 1 }) // warm-up
@@ -146,6 +149,7 @@ async function measure(store: string, options: VenueOptions): Promise<Run[]> {
           slowestPercent: slowestSplit(r, 0.01),
           cpu,
           clientThread: r.clientThread,
+          clientScheduling: r.scheduling,
           gc,
         }
         runs.push(run)

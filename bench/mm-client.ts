@@ -23,6 +23,8 @@ export interface MarketMakerRun {
   /** Send on a timer of this period (ms), everything due at each tick in one write; by default
    *  each request leaves at its own due moment. */
   tickMs?: number
+  /** Run under SCHED_FIFO at this priority (1–99), if the OS allows it. */
+  rtPriority?: number
 }
 
 /** What the client prints: µs per answered request, in order. */
@@ -42,6 +44,8 @@ export interface MarketMakerReport {
   inboundUs: number[]
   outboundUs: number[]
   clientThread?: ThreadShare
+  /** How the client was scheduled: `fifo <priority>`, or `ordinary` (with the OS's refusal, if any). */
+  scheduling: string
 }
 
 /** Builds the client if its sources changed (cargo does nothing otherwise) and returns its path. */

@@ -563,6 +563,14 @@ export interface ScanMarket {
 }
 
 /**
+ * Puts the calling thread under SCHED_FIFO at `priority` (an integer from 1 to 99), with
+ * SCHED_RESET_ON_FORK: threads and processes it starts later begin as ordinary ones. Returns 0, or
+ * the errno with which the OS refused (EPERM without CAP_SYS_NICE or an RLIMIT_RTPRIO allowance);
+ * a refusal changes nothing. INVALID_INPUT for any other `priority`.
+ */
+export declare function setThreadRealtime(priority: number): number
+
+/**
  * The invariant D of normalised balances `xp` (each balance · rate / 1e18), as Curve's `get_D`:
  * Newton's method bounded at 255 iterations (`NO_CONVERGENCE` beyond).
  */
@@ -637,6 +645,19 @@ export interface SwapStepResult {
 
 /** How many of `n` outcomes lie in the tail at `confidence`: ⌈n(1 − α)⌉, at least 1. */
 export declare function tailCount(n: number, confidence: number): number
+
+/** The calling thread's policy and priority now. */
+export declare function threadScheduling(): ThreadScheduling
+
+/** A thread's scheduling as the OS reports it. */
+export interface ThreadScheduling {
+  /** `fifo`, `rr`, `other`, `batch`, `idle` or `deadline` (`unknown` for anything else). */
+  policy: string
+  /** Real-time priority, 1–99 under `fifo` and `rr`; 0 otherwise. */
+  priority: number
+  /** Whether threads and processes this one starts begin with the default policy and priority. */
+  resetOnFork: boolean
+}
 
 /** An initialized tick: its index and the liquidity added when the price crosses it upward. */
 export interface TickLiquidity {

@@ -3,8 +3,8 @@
 import { getPriority, setPriority } from 'node:os'
 import { tsImport } from 'tsx/esm/api'
 
-// A thread starts with its creator's nice value (Linux), and the engine's thread raises its own
-// (engine/src/thread-priority.ts): scans never run ahead of the default priority.
+// Scans never run ahead of the default priority. A real-time engine thread starts its threads as
+// ordinary ones; one that only got a raised nice value passes it on (engine/src/thread-priority.ts).
 if (getPriority(0) < 0) setPriority(0, 0)
 
 export const { healthScanClaim, liquidationScan, stressShard, monteCarloTail, monteCarloClaim } = await tsImport('./tasks.ts', import.meta.url)

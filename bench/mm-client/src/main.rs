@@ -40,6 +40,10 @@ struct Run {
     /// on a coarse timer would; by default each request leaves at its own due moment.
     #[serde(default)]
     tick_ms: Option<f64>,
+    /// Run under SCHED_FIFO at this priority, as the gateway's thread does: standing in for a
+    /// market maker's own machine, the client must not queue behind the venue's other threads.
+    #[serde(default)]
+    rt_priority: Option<i32>,
 }
 
 /// What the run measured. Times are µs; the arrays hold one entry per answered request, in order.
@@ -63,6 +67,8 @@ struct Report {
     outbound_us: Vec<i64>,
     /// This thread over the run (Linux schedstat): share of the wall time on a CPU, and runnable waiting for one.
     client_thread: Option<ThreadShare>,
+    /// How the client was scheduled: `fifo <priority>`, or `ordinary` (with the OS's refusal, if any).
+    scheduling: String,
 }
 
 #[derive(Serialize)]
@@ -124,6 +130,10 @@ fn measure(run: &Run) -> Result<Report, Fail> {
     }
     // Sleeps end when asked, not up to 50 µs later (the default slack), so sends keep their schedule.
     unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, 1 as libc::c_ulong) };
+    let scheduling = match run.rt_priority {
+        None => "ordinary".to_string(),
+        Some(priority) => set_realtime(priority),
+    };
     let mut ws = connect(&run.url)?;
     authenticate(&mut ws, run)?;
     let bodies = request_bodies(&mut ws, run)?;
@@ -145,6 +155,7 @@ fn measure(run: &Run) -> Result<Report, Fail> {
         inbound_us: Vec::with_capacity(total),
         outbound_us: Vec::with_capacity(total),
         client_thread: None,
+        scheduling,
     };
     let mut answered = 0;
     let cpu_start = thread_schedstat();
@@ -386,6 +397,21 @@ fn wait_readable(fd: i32, timeout: Duration, writable_too: bool) -> Result<(), F
         }
     }
     Ok(())
+}
+
+/// Puts this (the only) thread under SCHED_FIFO at `priority`; says what it got.
+fn set_realtime(priority: i32) -> String {
+    let param = libc::sched_param {
+        sched_priority: priority,
+    };
+    if unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) } == 0 {
+        format!("fifo {priority}")
+    } else {
+        format!(
+            "ordinary (SCHED_FIFO {priority} refused: {})",
+            std::io::Error::last_os_error()
+        )
+    }
 }
 
 /// µs since the Unix epoch, as the gateway's usIn and usOut count them.

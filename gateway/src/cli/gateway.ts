@@ -22,8 +22,9 @@ const HELP = `Usage: node --import tsx gateway/src/cli/gateway.ts [options]
   -h, --help
 
 Environment (both required): DATABASE_URL (the engine's PostgreSQL log), REDIS_URL (its bus and
-command queue). FLUXION_BUS_NAMESPACE if the engine uses one; LOG_LEVEL; FLUXION_THREAD_NICE (the
-gateway thread's nice value, default -10 where the OS allows it; 0 keeps the default priority).`
+command queue). FLUXION_BUS_NAMESPACE if the engine uses one; LOG_LEVEL; FLUXION_THREAD_RT_PRIORITY
+(the gateway thread's real-time priority, SCHED_FIFO, default 10 where the OS allows it; 0 turns it
+off) and FLUXION_THREAD_NICE (its nice value otherwise, default -10; 0 keeps the default priority).`
 
 const apiKeysFile = z.record(
   z.string().min(1),

@@ -34,8 +34,10 @@ const HELP = `Usage: npm start -- [options]
   -h, --help
 
 Environment: PORT, DATABASE_URL (PostgreSQL instead of PGlite), REDIS_URL (Redis bus instead of
-in-process), FLUXION_DATA_DIR, FLUXION_THREAD_NICE (the engine thread's nice value, default -10:
-ahead of the machine's other threads where the OS allows it; 0 keeps the default priority).`
+in-process), FLUXION_DATA_DIR, FLUXION_THREAD_RT_PRIORITY (the engine thread's real-time
+priority, SCHED_FIFO, default 10 where the OS allows it: it runs the moment it wakes, ahead of the
+machine's ordinary threads; 0 turns it off), FLUXION_THREAD_NICE (its nice value when real-time is
+off or refused, default -10; 0 keeps the default priority).`
 
 // A malformed command line gets one line and exit code 2, not a stack trace.
 const args = (() => {
@@ -86,7 +88,8 @@ if (!(port >= 0 && port <= 65535)) {
 const duration = args.duration === undefined ? undefined : positiveInt('duration', args.duration)
 
 applyLatencyV8Flags()
-// First, so that the threads started below begin from it and set their own (thread-priority.ts).
+// First, so that the threads started below begin as ordinary ones, or from its nice value where
+// real-time was refused, and set their own (thread-priority.ts).
 const priority = (() => {
   try {
     return raiseThreadPriority()
