@@ -20,7 +20,20 @@ export class GatewayMetrics {
 
   readonly resnapshots = new Counter({ name: 'fluxion_gateway_resnapshots_total', help: 'Slow readers sent fresh snapshots after skipped updates', registers: [this.registry] })
 
+  /** Each method's children of `requests` (outcome ok) and `requestSeconds`: labelling a call
+   *  hashes its labels, on every request of the order path. */
+  readonly #succeeded = new Map<string, { ok: Counter.Internal; seconds: Histogram.Internal<string> }>()
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'fluxion_gateway_' })
+  }
+
+  /** A request that succeeded: counted, and its time from read to written observed when its
+   *  answer was written (not when the connection closed first). */
+  succeeded(method: string, answerSeconds?: number): void {
+    let children = this.#succeeded.get(method)
+    if (children === undefined) this.#succeeded.set(method, (children = { ok: this.requests.labels(method, 'ok'), seconds: this.requestSeconds.labels(method) }))
+    children.ok.inc()
+    if (answerSeconds !== undefined) children.seconds.observe(answerSeconds)
   }
 }
