@@ -110,12 +110,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
   const ctx: MethodContext = { venue, feed, authenticator, now, cancelAllOf }
   const limiter = new RateLimiter(options.rateLimits ?? {}, now)
-  const sockets = new Set<WebSocket<Session>>()
   let nextId = 1
   const startedAt = Date.now()
 
-  // One Connection per socket, made when it opens: made per request, its closures cost the order
-  // path ~1–4 µs (tsx wraps each in a __name call).
+  // The open sockets, each with its Connection, made when it opens: made per request, its closures
+  // cost the order path ~1–4 µs (tsx wraps each in a __name call).
   const connections = new Map<WebSocket<Session>, Connection>()
   const connectionOf = (ws: WebSocket<Session>): Connection => connections.get(ws)!
 
@@ -249,7 +248,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       res.upgrade(session, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context)
     },
     open: (ws) => {
-      sockets.add(ws)
       connections.set(ws, socketConnection(hub, ws, ws.getUserData()))
       ws.subscribe('heartbeat')
       const session = ws.getUserData()
@@ -269,7 +267,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     close: (ws, code) => {
       const session = ws.getUserData()
       session.closed = true
-      sockets.delete(ws)
       connections.delete(ws)
       const left = (perIp.get(session.ip) ?? 1) - 1
       if (left > 0) perIp.set(session.ip, left)
@@ -285,7 +282,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
   })
   if (options.webRoot !== undefined) registerStatic(app, options.webRoot)
-  registerRest(app, { venue, metrics, logger, now, methods: ctx, limiter, maxBodyBytes: maxMessageBytes, health: () => ({ connections: sockets.size, uptimeMs: Date.now() - startedAt }), browser, faucet: options.devFaucet && new DevFaucet(venue, options.devFaucet) })
+  registerRest(app, { venue, metrics, logger, now, methods: ctx, limiter, maxBodyBytes: maxMessageBytes, health: () => ({ connections: connections.size, uptimeMs: Date.now() - startedAt }), browser, faucet: options.devFaucet && new DevFaucet(venue, options.devFaucet) })
 
   await feed.start()
   const host = options.host ?? '127.0.0.1'
@@ -308,7 +305,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const lagWatch =
     slowReader === 'resnapshot'
       ? setInterval(() => {
-          for (const ws of sockets) if (ws.getBufferedAmount() >= maxBackpressure / 2) ws.getUserData().lagging = true
+          for (const ws of connections.keys()) if (ws.getBufferedAmount() >= maxBackpressure / 2) ws.getUserData().lagging = true
         }, 10)
       : undefined
   lagWatch?.unref()
@@ -323,7 +320,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       clearInterval(heartbeat)
       clearInterval(lagWatch)
       uws.us_listen_socket_close(token)
-      for (const ws of [...sockets]) {
+      for (const ws of [...connections.keys()]) {
         ws.cork(() => notify(ws, { event: 'closing', reason: 'shutdown', closeInMs: 0 }))
         ws.end(1001, 'gateway shutting down')
       }
