@@ -18,6 +18,7 @@ import { dropTestSchema, TEST_DATABASE_URL, uniqueName } from '../engine/src/sto
 import { seededVenue, WAD } from '../engine/src/test-support/venue.js'
 import { Venue, type VenueOptions } from '../engine/src/venue.js'
 import { raiseThreadPriority } from '../engine/src/thread-priority.js'
+import { holdCpuWakeLatency } from '../engine/src/cpu-wake-latency.js'
 import { applyLatencyV8Flags, LATENCY_V8_FLAGS } from '../engine/src/v8-flags.js'
 import { demoGenesis } from '../engine/src/demo/markets.js'
 import { cpuSample, cpuShare, percent, type CpuShare } from './cpu-share.js'
@@ -180,6 +181,7 @@ async function loadRuns(name: StoreName): Promise<LoadRun[]> {
 // The engine's own runtime settings (what `npm start` runs with), in the load children too.
 applyLatencyV8Flags()
 const threadPriority = raiseThreadPriority()
+const cpuWakeLatency = holdCpuWakeLatency() // as `npm start` runs (engine/src/cpu-wake-latency.ts)
 
 const LOAD_FLAG = '--load-runs'
 if (process.argv[2] === LOAD_FLAG) {
@@ -241,6 +243,7 @@ const report = {
   nodeFlags: process.execArgv,
   v8Flags: LATENCY_V8_FLAGS,
   threadPriority,
+  cpuWakeLatency,
   seconds: SECONDS,
   closedLoopSeconds: CLOSED_SECONDS,
   windowSeconds: WINDOW_SECONDS,

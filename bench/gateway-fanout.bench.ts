@@ -21,6 +21,7 @@ import { demoGenesis } from '../engine/src/demo/markets.js'
 import { seedVenue, WAD } from '../engine/src/test-support/venue.js'
 import { eventChannel, Venue } from '../engine/src/venue.js'
 import { raiseThreadPriority } from '../engine/src/thread-priority.js'
+import { holdCpuWakeLatency } from '../engine/src/cpu-wake-latency.js'
 import { applyLatencyV8Flags, LATENCY_V8_FLAGS } from '../engine/src/v8-flags.js'
 import { startGateway } from '../gateway/src/server.js'
 import { fanoutShared, monotonicMs, recordPublish } from './gateway-fanout-shared.js'
@@ -32,6 +33,7 @@ applyLatencyV8Flags() // as `npm start` runs
 // The gateway's thread as `npm start` runs it. The client threads started below begin as ordinary
 // threads when it is real-time, and at its nice value when it only got a raised one.
 const threadPriority = raiseThreadPriority()
+const cpuWakeLatency = holdCpuWakeLatency() // as `npm start` runs (engine/src/cpu-wake-latency.ts)
 
 const SUBSCRIBERS = Number(process.env.BENCH_FANOUT_SUBSCRIBERS ?? 1000)
 const WORKERS = 2
@@ -218,6 +220,7 @@ const report = {
   machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform, loadAverage1m: load },
   v8Flags: LATENCY_V8_FLAGS,
   threadPriority,
+  cpuWakeLatency,
   setup: { subscribers: SUBSCRIBERS, workers: WORKERS, channels: CHANNELS, seconds: SECONDS, flatOutWindow: WINDOW, store: 'PGlite', latency: 'bus publication of the durable fill → trade update parsed by the client' },
   target: { ratio: TARGET_RATIO, note: 'issue 5: ≥ 3× the ws baseline in delivered messages/s; gaps must be 0' },
   phases,

@@ -17,6 +17,7 @@ import { dropTestSchema, TEST_DATABASE_URL, uniqueName } from '../engine/src/sto
 import { seedVenue, WAD } from '../engine/src/test-support/venue.js'
 import { Venue, type VenueOptions } from '../engine/src/venue.js'
 import { raiseThreadPriority } from '../engine/src/thread-priority.js'
+import { holdCpuWakeLatency } from '../engine/src/cpu-wake-latency.js'
 import { applyLatencyV8Flags, LATENCY_V8_FLAGS } from '../engine/src/v8-flags.js'
 import { startGateway } from '../gateway/src/server.js'
 import { cpuSample, cpuShare, percent, type CpuShare, type ThreadShare } from './cpu-share.js'
@@ -26,8 +27,11 @@ import { histogramOf, marketMakerBinary, runMarketMaker, shareAtMost, slowestSpl
 
 applyLatencyV8Flags() // as `npm start` runs
 const threadPriority = raiseThreadPriority()
+const cpuWakeLatency = holdCpuWakeLatency() // as `npm start` runs (engine/src/cpu-wake-latency.ts)
 // The client stands in for a market maker's own machine, which does not queue behind this one's
 // background threads: it runs at the real-time priority the gateway's thread got, if it got one.
+// The CPU wake-up limit is machine-wide, so its CPU polls when idle too, as a market maker's tuned
+// host does.
 const clientPriority = threadPriority.policy === 'realtime' ? { rtPriority: threadPriority.rtPriority } : {}
 const marketMaker = marketMakerBinary()
 
@@ -215,6 +219,7 @@ const report = {
   machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform, loadAverage1m: load },
   v8Flags: LATENCY_V8_FLAGS,
   threadPriority,
+  cpuWakeLatency,
   setup: { seconds: SECONDS, repeats: REPEATS, client: 'bench/mm-client (Rust, its own process): one WebSocket connection per run, HMAC-signed API key, market orders on sETH with minOut at 1% slippage', pacings: Object.fromEntries(PACINGS.map((p) => [p.name, p.tickMs === undefined ? 'each order sent at its own due moment' : `the orders due within each ${p.tickMs} ms timer tick sent together, in one write`])), latency: 'round trip from send (open loop: sends never wait for responses); from due also recorded; engine ack = venue.submit of the same orders; quote = the gateway without the durable write' },
   target: { ...TARGET, note: 'issue 5: order round trip p99 ≤ 2 ms at 5,000 orders/s' },
   atTarget,

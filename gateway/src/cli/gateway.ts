@@ -8,6 +8,7 @@ import { z } from 'zod/v4'
 import { ReplicaVenue } from '../../../engine/src/replica/replica-venue.js'
 import { redactUrl } from '../../../engine/src/store/redact-url.js'
 import { describeThreadPriority, raiseThreadPriority, type ThreadPriority } from '../../../engine/src/thread-priority.js'
+import { describeCpuWakeLatency, holdCpuWakeLatency, type CpuWakeLatency } from '../../../engine/src/cpu-wake-latency.js'
 import { applyLatencyV8Flags } from '../../../engine/src/v8-flags.js'
 import type { ApiKeyConfig } from '../auth.js'
 import { startGateway } from '../server.js'
@@ -24,7 +25,9 @@ const HELP = `Usage: node --import tsx gateway/src/cli/gateway.ts [options]
 Environment (both required): DATABASE_URL (the engine's PostgreSQL log), REDIS_URL (its bus and
 command queue). FLUXION_BUS_NAMESPACE if the engine uses one; LOG_LEVEL; FLUXION_THREAD_RT_PRIORITY
 (the gateway thread's real-time priority, SCHED_FIFO, default 10 where the OS allows it; 0 turns it
-off) and FLUXION_THREAD_NICE (its nice value otherwise, default -10; 0 keeps the default priority).`
+off), FLUXION_THREAD_NICE (its nice value otherwise, default -10; 0 keeps the default priority) and
+FLUXION_CPU_WAKE_LATENCY_US (the longest an idle CPU may take to wake, default 0: idle CPUs poll, where
+the OS allows it; off leaves the machine's own idle states).`
 
 const apiKeysFile = z.record(
   z.string().min(1),
@@ -71,8 +74,10 @@ if (keysPath) {
 }
 
 let priority: ThreadPriority
+let wakeLatency: CpuWakeLatency
 try {
   priority = raiseThreadPriority()
+  wakeLatency = holdCpuWakeLatency()
 } catch (err) {
   fail((err as Error).message)
 }
@@ -90,6 +95,7 @@ const gateway = await startGateway({ venue: replica, port, host: args.host, apiK
 })
 console.log(`fluxion gateway (replica ${replica.id}) at seq ${replica.state.seq}, up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${gateway.url} ${gateway.httpUrl}`)
 console.log(`  thread: ${describeThreadPriority(priority)}`)
+console.log(`  cpus:   ${describeCpuWakeLatency(wakeLatency)}`)
 
 let stopping = false
 const stop = async () => {

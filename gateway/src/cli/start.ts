@@ -14,6 +14,7 @@ import { startCommandServerFromEnv } from '../../../engine/src/replica/command-s
 import { redactUrl } from '../../../engine/src/store/redact-url.js'
 import { Venue } from '../../../engine/src/venue.js'
 import { describeThreadPriority, raiseThreadPriority } from '../../../engine/src/thread-priority.js'
+import { describeCpuWakeLatency, holdCpuWakeLatency } from '../../../engine/src/cpu-wake-latency.js'
 import { applyLatencyV8Flags } from '../../../engine/src/v8-flags.js'
 import { startGateway } from '../server.js'
 
@@ -37,7 +38,9 @@ Environment: PORT, DATABASE_URL (PostgreSQL instead of PGlite), REDIS_URL (Redis
 in-process), FLUXION_DATA_DIR, FLUXION_THREAD_RT_PRIORITY (the engine thread's real-time
 priority, SCHED_FIFO, default 10 where the OS allows it: it runs the moment it wakes, ahead of the
 machine's ordinary threads; 0 turns it off), FLUXION_THREAD_NICE (its nice value when real-time is
-off or refused, default -10; 0 keeps the default priority).`
+off or refused, default -10; 0 keeps the default priority), FLUXION_CPU_WAKE_LATENCY_US (the longest
+an idle CPU may take to wake while the engine runs, default 0: idle CPUs poll instead of halting,
+through /dev/cpu_dma_latency where the OS allows it; off leaves the machine's own idle states).`
 
 // A malformed command line gets one line and exit code 2, not a stack trace.
 const args = (() => {
@@ -90,9 +93,9 @@ const duration = args.duration === undefined ? undefined : positiveInt('duration
 applyLatencyV8Flags()
 // First, so that the threads started below begin as ordinary ones, or from its nice value where
 // real-time was refused, and set their own (thread-priority.ts).
-const priority = (() => {
+const [priority, wakeLatency] = (() => {
   try {
-    return raiseThreadPriority()
+    return [raiseThreadPriority(), holdCpuWakeLatency()] as const
   } catch (err) {
     console.error((err as Error).message)
     process.exit(2)
@@ -124,6 +127,7 @@ log(
     `Fluxion engine up in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     `  log:      ${store}; recovered ${recovery.replayed} events after snapshot #${recovery.fromSnapshot} in ${recovery.ms.toFixed(0)} ms`,
     `  thread:   engine and gateway at ${describeThreadPriority(priority)}`,
+    `  cpus:     ${describeCpuWakeLatency(wakeLatency)}`,
     `  bus:      ${bus}${commands ? '; serving forwarded commands for gateway processes (npm run gateway)' : ''}`,
     `  markets:  ${[...venue.engine.state.markets.keys()].join(', ')} against fUSD (oracle pools; sETH also constant product)`,
     `  terminal: ${gateway.httpUrl}/`,
