@@ -62,7 +62,8 @@ export function holdCpuWakeLatency(us: number | 'off' = configuredCpuWakeLatency
     fd = openSync(PM_QOS_DEVICE, fsConstants.O_RDWR)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message
-    return { requested: us, held: false, refused: `${PM_QOS_DEVICE} refused (${code}): it needs root on Linux` }
+    const why = code === 'ENOENT' ? `${PM_QOS_DEVICE} is not here (Linux only; in a container, set the limit on the host)` : `${PM_QOS_DEVICE} refused (${code}): it needs root on Linux`
+    return { requested: us, held: false, refused: why }
   }
   try {
     writeSync(fd, new Uint8Array(Int32Array.of(us).buffer)) // the kernel reads a native s32
