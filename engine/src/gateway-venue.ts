@@ -6,6 +6,7 @@ import type { Command } from './commands.js'
 import type { CommandResult, Engine } from './engine.js'
 import type { SequencedEvent } from './events.js'
 import type { EventStore } from './store/event-store.js'
+import type { GroupCommitLog } from './store/group-commit.js'
 
 export { eventChannel } from './venue.js'
 
@@ -17,6 +18,8 @@ export interface GatewayVenue {
   readonly store: EventStore
   /** Each event on `eventChannel(stream)` once the state holds it (decoded: read-only). */
   readonly events: EventBus<SequencedEvent>
+  /** The group-commit log this process writes, for its metrics (a replica writes none). */
+  readonly log?: Pick<GroupCommitLog, 'observe' | 'stats'>
   /** Executes a command; resolves once its events are durable (and, on a replica, applied to its state). */
   submit(command: Command): Promise<CommandResult>
 }

@@ -1,6 +1,7 @@
 // Prometheus metrics of one gateway, in a registry of its own (several gateways can share a
 // process, as the tests do), served at GET /metrics.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { GroupCommitLog } from '../../engine/src/store/group-commit.js'
 
 /** The gateway's metrics. */
 export class GatewayMetrics {
@@ -26,6 +27,30 @@ export class GatewayMetrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'fluxion_gateway_' })
+  }
+
+  /**
+   * The engine's durable log, where this process writes it: each group commit's time (on
+   * PostgreSQL it waits for the server's WAL flush, so a disk's flush tail shows here first), the
+   * events made durable, those waiting, and whether the log has failed. Returns the call that stops
+   * the observation.
+   */
+  watchLog(log: Pick<GroupCommitLog, 'observe' | 'stats'>): () => void {
+    const registers = [this.registry]
+    const commitSeconds = new Histogram({
+      name: 'fluxion_log_commit_seconds',
+      help: 'Time the store took to make one group commit durable',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    })
+    const events = new Counter({ name: 'fluxion_log_events_total', help: 'Events made durable since the log was opened', registers })
+    events.inc(log.stats.events) // those before the gateway started
+    new Gauge({ name: 'fluxion_log_pending_events', help: 'Events waiting for a commit or in the one in flight', registers, collect() { this.set(log.stats.pending) } })
+    new Gauge({ name: 'fluxion_log_failed', help: '1 once the log has failed (the engine then refuses every command)', registers, collect() { this.set(log.stats.failed ? 1 : 0) } })
+    return log.observe((batch) => {
+      commitSeconds.observe(batch.seconds)
+      events.inc(batch.events)
+    })
   }
 
   /** A request that succeeded: counted, and its time from read to written observed when its

@@ -433,6 +433,13 @@ describe('gateway protocol v1', () => {
     const answered = Number(/fluxion_gateway_ws_requests_total\{method="placeOrder",outcome="ok"\} (\d+)/.exec(metrics)?.[1])
     assert.ok(answered > 0)
     assert.match(metrics, new RegExp(`fluxion_gateway_request_seconds_count\\{method="placeOrder"\\} ${answered}\\n`))
+    // The engine's log: every durable event counted once, the commits since the gateway started
+    // timed, nothing waiting.
+    assert.equal(Number(/\nfluxion_log_events_total (\d+)/.exec(metrics)?.[1]), venue.log.stats.events)
+    const commits = Number(/\nfluxion_log_commit_seconds_count (\d+)/.exec(metrics)?.[1])
+    assert.ok(commits > 0 && commits <= venue.log.stats.batches, `${commits} commits timed of ${venue.log.stats.batches}`)
+    assert.match(metrics, /\nfluxion_log_pending_events 0\n/)
+    assert.match(metrics, /\nfluxion_log_failed 0\n/)
     const missing = await fetch(`${http}/v2/nothing`)
     assert.equal(missing.status, 404)
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'NOT_FOUND')

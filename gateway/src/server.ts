@@ -90,6 +90,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? pino({ name: 'fluxion-gateway', level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' }, pino.destination(2))
   const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024
   const metrics = new GatewayMetrics({ defaultMetrics: options.defaultMetrics ?? true })
+  const stopLogMetrics = venue.log && metrics.watchLog(venue.log)
   const authenticator = options.authenticator ?? new ApiKeyAuthenticator(options.apiKeys ?? {})
   const browser = new BrowserAuth(options.siwe, options.allowedOrigins)
   const app = uws.App()
@@ -326,6 +327,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       await Promise.all(cancelling) // cancel-on-disconnect of the sockets just closed
       closed = true
+      stopLogMetrics?.()
       await feed.stop()
     },
   }

@@ -127,3 +127,35 @@ test('fail-stop: the failed batch, the queued appends and every later one reject
   assert.equal(log.stats.failed, true)
   assert.equal(log.stats.pending, 0)
 })
+
+test('observers hear of each durable batch after its appends resolve: its size and how long the store took; a failed batch is not reported; stopping one stops only it', async () => {
+  const store = new ManualStore()
+  const log = logOver(store)
+  const heard: { events: number; seconds: number }[] = []
+  const other: number[] = []
+  const stop = log.observe((b) => heard.push(b))
+  log.observe((b) => other.push(b.events))
+  let resolved = false
+  const first = log.append(sampleFill(1).event).then(() => (resolved = true))
+  void log.append(sampleFill(2).event)
+  await tick()
+  await new Promise((resolve) => setTimeout(resolve, 20)) // the store takes ~20 ms
+  store.calls[0]!.settle()
+  await first
+  assert.equal(resolved, true)
+  assert.equal(heard.length, 1)
+  assert.equal(heard[0]!.events, 2)
+  assert.ok(heard[0]!.seconds >= 0.015 && heard[0]!.seconds < 5, `${heard[0]!.seconds} s`)
+  stop()
+  const second = log.append(sampleFill(3).event)
+  await tick()
+  store.calls[1]!.settle()
+  await second
+  assert.equal(heard.length, 1, 'stopped')
+  assert.deepEqual(other, [2, 1])
+  const failing = log.append(sampleFill(4).event)
+  await tick()
+  store.calls[2]!.settle(new Error('disk full'))
+  await assert.rejects(failing)
+  assert.deepEqual(other, [2, 1], 'a failed batch is not a committed one')
+})

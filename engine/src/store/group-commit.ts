@@ -19,6 +19,12 @@ export interface GroupCommitStats {
   failed: boolean
 }
 
+/** One batch made durable: its events, and how long the store took to make them so. */
+export interface CommittedBatch {
+  events: number
+  seconds: number
+}
+
 /** Events gathered for one store append, and the promise every one of them waits on. */
 interface Batch {
   events: LoggedEvent[]
@@ -65,6 +71,7 @@ export class GroupCommitLog {
   #maxBatchSize = 0
   #inFlight = 0
   #queued = 0
+  #observers: Array<(batch: CommittedBatch) => void> = []
 
   constructor(store: EventStore, options: { maxBatch?: number } = {}) {
     this.#store = store
@@ -100,6 +107,13 @@ export class GroupCommitLog {
     return this.#failure ? Promise.reject(this.#failure) : this.#last
   }
 
+  /** Calls `observer` after each batch is durable (metrics: on a server, a commit waits for the
+   *  disk's flush, and this is where its tail shows); returns the call that stops it. */
+  observe(observer: (batch: CommittedBatch) => void): () => void {
+    this.#observers = [...this.#observers, observer]
+    return () => void (this.#observers = this.#observers.filter((o) => o !== observer))
+  }
+
   /** Counters for status lines. */
   get stats(): GroupCommitStats {
     return {
@@ -123,6 +137,7 @@ export class GroupCommitLog {
       const size = batch.events.length
       this.#queued -= size
       this.#inFlight = size
+      const started = performance.now()
       try {
         await this.#store.append(batch.events, batch.trades)
       } catch (err) {
@@ -136,6 +151,10 @@ export class GroupCommitLog {
       this.#lastBatchSize = size
       if (size > this.#maxBatchSize) this.#maxBatchSize = size
       batch.resolve()
+      if (this.#observers.length > 0) {
+        const committed = { events: size, seconds: (performance.now() - started) / 1000 }
+        for (const observe of this.#observers) observe(committed)
+      }
     }
     this.#flushing = false
   }
