@@ -46,7 +46,7 @@ export class GatewayMetrics {
     const events = new Counter({ name: 'fluxion_log_events_total', help: 'Events made durable since the log was opened', registers })
     events.inc(log.stats.events) // those before the gateway started
     new Gauge({ name: 'fluxion_log_pending_events', help: 'Events waiting for a commit or in the one in flight', registers, collect() { this.set(log.stats.pending) } })
-    new Gauge({ name: 'fluxion_log_failed', help: '1 once the log has failed (the engine then refuses every command)', registers, collect() { this.set(log.stats.failed ? 1 : 0) } })
+    new Gauge({ name: 'fluxion_log_failed', help: '1 once the log has failed: every command that would write is then refused (LOG_FAILED)', registers, collect() { this.set(log.stats.failed ? 1 : 0) } })
     return log.observe((batch) => {
       commitSeconds.observe(batch.seconds)
       events.inc(batch.events)
