@@ -16,7 +16,7 @@ test('the flush probe flushes a file of its own on its thread until stopped, sta
     const to = epochMs()
     assert.ok(flushes.length >= 10, `${flushes.length} flushes in 300 ms at one every 5 ms`)
     for (const [i, f] of flushes.entries()) {
-      assert.ok(f.at >= from && f.at + f.ms <= to, 'each flush lies within the probe’s life')
+      assert.ok(f.at >= from && f.at + f.ms <= to, "each flush lies within the probe's life")
       assert.ok(f.ms > 0)
       if (i > 0) assert.ok(f.at >= flushes[i - 1]!.at + flushes[i - 1]!.ms, 'one flush at a time')
     }

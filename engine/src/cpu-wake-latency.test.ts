@@ -45,7 +45,7 @@ test('holdCpuWakeLatency off asks nothing', () => {
   assert.match(describeCpuWakeLatency(got), /FLUXION_CPU_WAKE_LATENCY_US=off/)
 })
 
-test('a held limit bounds the machine’s while its process runs, and ends with it even when the process is killed', { skip: !canHold && `${PM_QOS_DEVICE} needs root on Linux` }, async () => {
+test("a held limit bounds the machine's while its process runs, and ends with it even when the process is killed", { skip: !canHold && `${PM_QOS_DEVICE} needs root on Linux` }, async () => {
   // An unusual limit, so that the kernel's answer is this request's (unless something lower is
   // held elsewhere, which the first read shows).
   const LIMIT = 37
@@ -93,6 +93,6 @@ test('without root the request is refused, reported, and nothing changes', { ski
   const argv = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...childArgv('process.stdout.write(JSON.stringify(holdCpuWakeLatency(0)))')]
   const got = JSON.parse(execFileSync(argv[0]!, argv.slice(1), { cwd: ROOT, encoding: 'utf8' })) as CpuWakeLatency
   assert.deepEqual(got, { requested: 0, held: false, refused: `${PM_QOS_DEVICE} refused (EACCES): it needs root on Linux` })
-  assert.match(describeCpuWakeLatency(got), /^the machine’s own idle states; .*EACCES/)
+  assert.match(describeCpuWakeLatency(got), /^the machine's own idle states; .*EACCES/)
   assert.equal(machineLimitUs(), before)
 })

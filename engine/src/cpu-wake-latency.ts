@@ -85,8 +85,8 @@ export function releaseCpuWakeLatency(): void {
 
 /** One line for a start-up banner. */
 export function describeCpuWakeLatency(l: CpuWakeLatency): string {
-  if (l.requested === 'off') return 'the machine’s own idle states (FLUXION_CPU_WAKE_LATENCY_US=off)'
-  if (!l.held) return `the machine’s own idle states; ${l.refused}`
+  if (l.requested === 'off') return "the machine's own idle states (FLUXION_CPU_WAKE_LATENCY_US=off)"
+  if (!l.held) return `the machine's own idle states; ${l.refused}`
   return l.requested === 0 ? 'idle CPUs poll (wake-up latency 0 µs, PM QoS)' : `idle CPUs wake within ${l.requested} µs (PM QoS)`
 }
 
