@@ -22,7 +22,7 @@ import { holdCpuWakeLatency } from '../engine/src/cpu-wake-latency.js'
 import { applyLatencyV8Flags, LATENCY_V8_FLAGS } from '../engine/src/v8-flags.js'
 import { demoGenesis } from '../engine/src/demo/markets.js'
 import { cpuSample, cpuShare, percent, type CpuShare } from './cpu-share.js'
-import { describeFlushes, startFlushProbe, summariseFlushes, type FlushSummary } from './flush-probe.js'
+import { describeFlushes, startFlushProbe, summariseFlushes, type Flush, type FlushSummary } from './flush-probe.js'
 import { describeGc, gcRecording, type GcSummary } from './gc-profile.js'
 import { runSuite } from './harness.js'
 
@@ -143,8 +143,6 @@ async function load(store: string, venue: Venue, mode: 'open' | 'closed', rate =
   }
   const elapsedSeconds = (performance.now() - started) / 1000
   const flushes = await probe?.stop()
-  const startedEpoch = performance.timeOrigin + started
-  const flushWindow = (w: number) => summariseFlushes(flushes!, startedEpoch + w * WINDOW_SECONDS * 1000, startedEpoch + (w + 1) * WINDOW_SECONDS * 1000)
   const batches = venue.log.stats.batches - batchesBefore
   return {
     store,
@@ -156,8 +154,19 @@ async function load(store: string, venue: Venue, mode: 'open' | 'closed', rate =
     averageBatch: batches > 0 ? (venue.log.stats.events - eventsBefore) / batches : 0,
     cpu: cpuShare(cpuAtStart),
     gc: gc.stop(),
-    ...(flushes ? { diskFlush: summariseFlushes(flushes), ...(mode === 'open' ? { windowDiskFlushMaxMs: windows.map((_, w) => flushWindow(w).maxMs) } : {}) } : {}),
+    ...(flushes ? { diskFlush: summariseFlushes(flushes), ...(mode === 'open' ? { windowDiskFlushMaxMs: windowMaxima(flushes, performance.timeOrigin + started, windows.length) } : {}) } : {}),
   }
+}
+
+/** The slowest flush in each of `count` windows from `fromEpochMs` on (the load's windows). */
+const windowMaxima = (flushes: readonly Flush[], fromEpochMs: number, count: number) =>
+  Array.from({ length: count }, (_, w) => summariseFlushes(flushes, fromEpochMs + w * WINDOW_SECONDS * 1000, fromEpochMs + (w + 1) * WINDOW_SECONDS * 1000).maxMs)
+
+/** A store to load: the venue's options, where to probe the disk (if its acks wait for it), and what to remove after. */
+interface StoreSetup {
+  options: VenueOptions
+  probePath?: string
+  cleanup: () => Promise<void>
 }
 
 const STORES = {
@@ -179,13 +188,13 @@ const STORES = {
       },
     }
   },
-} satisfies Record<string, () => { options: VenueOptions; probePath?: string; cleanup: () => Promise<void> }>
+} satisfies Record<string, () => StoreSetup>
 type StoreName = keyof typeof STORES
 
 /** The load runs on one store, in this process (a child of the suite, see below). */
 async function loadRuns(name: StoreName): Promise<LoadRun[]> {
-  const store = STORES[name]()
-  const probePath = 'probePath' in store ? store.probePath : undefined
+  const store: StoreSetup = STORES[name]()
+  const { probePath } = store
   const runs: LoadRun[] = []
   const venue = await openVenue(store.options)
   try {
